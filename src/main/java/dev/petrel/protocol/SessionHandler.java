@@ -1,0 +1,52 @@
+package dev.petrel.protocol;
+
+import dev.petrel.message.Envelope;
+import dev.petrel.message.MailAddress;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The session's window onto the rest of the server: policy, the spool and AUTH throttling.
+ * Each check returns a refusal to send, or empty to go on. Called from the session's thread.
+ */
+public interface SessionHandler {
+    /** MAIL FROM passed syntax checks; {@code sender} is null for {@code <>}. */
+    Optional<Reply> checkSender(SessionView session, MailAddress sender);
+
+    /** RCPT TO passed syntax checks. */
+    Optional<Reply> checkRecipient(SessionView session, MailAddress sender, MailAddress recipient);
+
+    /** Before an AUTH exchange starts: a refusal when this client has failed too often. */
+    Optional<Reply> beforeAuth(SessionView session);
+
+    /** After an AUTH exchange ends; may pause (slowing down guessing) before the reply is sent. */
+    void afterAuth(SessionView session, boolean success, String username);
+
+    /**
+     * Starts storing a message. Throws {@link dev.petrel.queue.SpoolFullException}-like
+     * {@link StorageFullException} when there is no room, any other IOException on failure.
+     */
+    MessageSink open(Envelope envelope, long declaredSize) throws IOException;
+
+    /** A refusal or error reply was sent, for logging; {@code command} is the verb. */
+    void rejected(SessionView session, String command, Reply reply);
+
+    /** Where one message's content goes. */
+    interface MessageSink extends ContentDecoder.Sink {
+        /** The queue id, known before the content so the Received header can name it. */
+        String id();
+
+        /** Makes the message durable; when it returns, the 250 reply may be sent. */
+        void commit() throws IOException;
+
+        void abort();
+    }
+
+    /** The storage is full: reply 452 4.3.1. */
+    final class StorageFullException extends IOException {
+        public StorageFullException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
