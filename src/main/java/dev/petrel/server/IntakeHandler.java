@@ -1,0 +1,156 @@
+package dev.petrel.server;
+
+import dev.petrel.message.Envelope;
+import dev.petrel.message.MailAddress;
+import dev.petrel.message.Recipient;
+import dev.petrel.policy.RelayPolicy;
+import dev.petrel.policy.Verdict;
+import dev.petrel.protocol.ReceivedHeader;
+import dev.petrel.protocol.Reply;
+import dev.petrel.protocol.SessionHandler;
+import dev.petrel.protocol.SessionView;
+import dev.petrel.queue.Spool;
+import dev.petrel.queue.SpoolFullException;
+import dev.petrel.queue.SpoolWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Connects SMTP sessions to policy and the spool, and writes the log lines a postmaster greps:
+ * {@code <session>: reject: RCPT ...} before a queue id exists, {@code <queueid>: from=<...>,
+ * size=..., nrcpt=...} once a message is safely queued. Thread-safe; shared by all sessions.
+ */
+final class IntakeHandler implements SessionHandler {
+    private static final Logger log = LoggerFactory.getLogger("petrel.smtpd");
+
+    private final RelayPolicy relay;
+    private final Spool spool;
+    private final AuthThrottle authThrottle;
+
+    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle) {
+        this.relay = relay;
+        this.spool = spool;
+        this.authThrottle = authThrottle;
+    }
+
+    @Override
+    public Optional<Reply> checkSender(SessionView session, MailAddress sender) {
+        if (!spool.hasRoomFor(0)) {
+            return Optional.of(Reply.of(452, "4.3.1", "Insufficient system storage, try again later"));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Reply> checkRecipient(SessionView session, MailAddress sender, MailAddress recipient) {
+        Verdict v = relay.checkRecipient(session.clientAddress(), session.authIdentity(), recipient);
+        return switch (v) {
+            case Verdict.Accept a -> Optional.empty();
+            case Verdict.Reject r -> Optional.of(Reply.of(r.code(), r.enhanced(), r.text()));
+        };
+    }
+
+    @Override
+    public Optional<Reply> beforeAuth(SessionView session) {
+        return authThrottle.beforeAuth(session.clientAddress());
+    }
+
+    @Override
+    public void afterAuth(SessionView session, boolean success, String username) {
+        String client = ReceivedHeader.addressLiteral(session.clientAddress());
+        if (success) {
+            authThrottle.succeeded(session.clientAddress());
+            log.info("{}: client={}, sasl_username={}", session.sessionId(), client, username);
+            return;
+        }
+        Duration pause = authThrottle.failed(session.clientAddress());
+        log.warn("{}: client={}, authentication failed, sasl_username={}", session.sessionId(), client,
+                username == null ? "(unknown)" : sanitize(username));
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public MessageSink open(Envelope envelope, long declaredSize) throws IOException {
+        SpoolWriter writer;
+        try {
+            writer = spool.create(envelope, Math.max(0, declaredSize));
+        } catch (SpoolFullException e) {
+            log.error("spool full: {}", e.getMessage());
+            throw new StorageFullException(e.getMessage(), e);
+        }
+        return new SpoolSink(writer, envelope);
+    }
+
+    @Override
+    public void rejected(SessionView session, String command, Reply reply) {
+        log.info("{}: reject: {} from {}: {}", session.sessionId(), command,
+                ReceivedHeader.addressLiteral(session.clientAddress()), reply);
+    }
+
+    /** Client-supplied text in a log line: no control characters, bounded length. */
+    static String sanitize(String s) {
+        String clean = s.codePoints().map(c -> c < 32 || c == 127 ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
+    }
+
+    private static final class SpoolSink implements MessageSink {
+        private final SpoolWriter writer;
+        private final Envelope envelope;
+
+        SpoolSink(SpoolWriter writer, Envelope envelope) {
+            this.writer = writer;
+            this.envelope = envelope;
+        }
+
+        @Override
+        public String id() {
+            return writer.id().value();
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                writer.write(bytes, offset, length);
+            } catch (SpoolFullException e) {
+                throw new StorageFullException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            try {
+                writer.commit();
+            } catch (SpoolFullException e) {
+                log.error("{}: spool full: {}", id(), e.getMessage());
+                throw new StorageFullException(e.getMessage(), e);
+            } catch (IOException e) {
+                log.error("{}: could not queue: {}", id(), e.toString());
+                throw e;
+            }
+            log.info("{}: client={}, helo={}, from=<{}>, size={}, nrcpt={}{}{}", id(),
+                    ReceivedHeader.addressLiteral(envelope.client()), sanitize(String.valueOf(envelope.helo())),
+                    envelope.senderText(), writer.size(), envelope.recipients().size(),
+                    envelope.authIdentity() == null ? "" : ", sasl_username=" + envelope.authIdentity(),
+                    envelope.tls() == null ? "" : ", tls=" + envelope.tls().protocol());
+            if (log.isDebugEnabled()) {
+                log.debug("{}: to={}", id(), envelope.recipients().stream().map(Recipient::address)
+                        .map(a -> "<" + a + ">").collect(Collectors.joining(",")));
+            }
+        }
+
+        @Override
+        public void abort() {
+            writer.abort();
+        }
+    }
+}
