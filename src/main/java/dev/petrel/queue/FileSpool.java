@@ -1,0 +1,225 @@
+package dev.petrel.queue;
+
+import dev.petrel.message.Envelope;
+import dev.petrel.message.QueueId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The durable spool: one file per message under {@code <root>/queue/}, written first under
+ * {@code <root>/tmp/} and renamed into place only after it is fsync'ed. Layout of a file:
+ * {@link SpoolFileFormat}.
+ *
+ * <p>Why this is crash-safe: a file in {@code queue/} got there by an atomic rename after its
+ * bytes were forced to disk, and {@link SpoolWriter#commit()} returns only after the
+ * {@code queue/} directory itself was fsync'ed, so the rename survives a crash too. Anything left
+ * in {@code tmp/} was never acknowledged and is deleted on start.
+ *
+ * <p>Directory fsyncs are shared between concurrent commits ({@link GroupDirectorySync}); file
+ * fsyncs run in each session's thread, in parallel, because the disk does several times more
+ * fsyncs per second from many threads than from one.
+ *
+ * <p>One process per spool directory: a second instance would delete the first one's
+ * unfinished messages from {@code tmp/} when it starts.
+ */
+public final class FileSpool implements Spool {
+    /** Free space kept in reserve by default, like Postfix's {@code queue_minfree}. */
+    public static final long DEFAULT_RESERVE_BYTES = 64L * 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
+    private static final int ID_ATTEMPTS = 10;
+    private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    private final Path tmp;
+    private final Path queue;
+    private final long reserveBytes;
+    private final FileStore store;
+    private final FileAttribute<?>[] privateFile;
+    private final GroupDirectorySync queueSync;
+    private final LongAdder commits = new LongAdder();
+
+    /** Opens (creating if needed) the spool under {@code root} with the default reserve. */
+    public FileSpool(Path root) throws IOException {
+        this(root, DEFAULT_RESERVE_BYTES);
+    }
+
+    /**
+     * Opens (creating if needed) the spool under {@code root}, removing unfinished messages left in
+     * {@code tmp/} by an earlier run.
+     *
+     * @param reserveBytes free space that must remain after a message is accepted
+     */
+    public FileSpool(Path root, long reserveBytes) throws IOException {
+        if (reserveBytes < 0) throw new IllegalArgumentException("reserve must not be negative: " + reserveBytes);
+        Path absRoot = root.toAbsolutePath().normalize();
+        this.tmp = absRoot.resolve("tmp");
+        this.queue = absRoot.resolve("queue");
+        this.reserveBytes = reserveBytes;
+        boolean posix = absRoot.getFileSystem().supportedFileAttributeViews().contains("posix");
+        // Mail is private: only the server's user may read the spool.
+        this.privateFile = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
+        FileAttribute<?>[] privateDir = posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
+                : new FileAttribute<?>[0];
+        createDurably(absRoot, privateDir);
+        createDurably(tmp, privateDir);
+        createDurably(queue, privateDir);
+        this.store = Files.getFileStore(absRoot);
+        this.queueSync = new GroupDirectorySync(queue);
+        removeUnfinished();
+    }
+
+    @Override
+    public SpoolWriter create(Envelope envelope, long expectedSize) throws IOException {
+        long expected = Math.max(0, expectedSize); // -1 or 0 when the client gave no SIZE
+        long usable = store.getUsableSpace();
+        if (usable - expected < reserveBytes) {
+            throw new SpoolFullException("spool " + queue.getParent() + " has " + usable + " octets free; accepting "
+                    + expected + " more would leave less than the reserve of " + reserveBytes);
+        }
+        // Encode before creating the file so that a bad envelope leaves nothing behind.
+        byte[] header = SpoolFileFormat.header(envelope);
+        for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++) {
+            QueueId id = QueueId.generate(System.currentTimeMillis());
+            // CREATE_NEW in tmp/ reserves the id among messages in progress; the check of queue/
+            // keeps a new message from replacing a committed one with the same id.
+            if (Files.exists(queueFile(id))) continue;
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(tmpFile(id), CREATE_NEW, privateFile);
+            } catch (FileAlreadyExistsException e) {
+                continue;
+            } catch (IOException e) {
+                throw full(e, id);
+            }
+            return new FileSpoolWriter(this, id, channel, header);
+        }
+        throw new IOException("could not find an unused queue id in " + ID_ATTEMPTS + " attempts");
+    }
+
+    @Override
+    public boolean hasRoomFor(long size) {
+        try {
+            return store.getUsableSpace() - Math.max(0, size) >= reserveBytes;
+        } catch (IOException e) {
+            log.warn("cannot read free space of spool {}: {}", queue.getParent(), e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public List<QueueId> list() throws IOException {
+        List<QueueId> ids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(queue)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                // Other names are reserved for records kept beside a message (e.g. delivery status).
+                if (QueueId.isValid(name)) ids.add(new QueueId(name));
+            }
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    @Override
+    public SpooledMessage read(QueueId id) throws IOException {
+        Path file = queueFile(id);
+        return SpoolFileFormat.parse(id, file, Files.readAllBytes(file));
+    }
+
+    /** Messages committed by this instance (for tests and metrics). */
+    public long commitCount() {
+        return commits.sum();
+    }
+
+    /** fsyncs of the queue directory done by this instance; below {@link #commitCount()} when commits were grouped. */
+    public long directorySyncCount() {
+        return queueSync.syncCount();
+    }
+
+    /** The directory holding committed messages. */
+    public Path queueDirectory() {
+        return queue;
+    }
+
+    Path tmpFile(QueueId id) {
+        return tmp.resolve(id.value());
+    }
+
+    Path queueFile(QueueId id) {
+        return queue.resolve(id.value());
+    }
+
+    /** Makes every rename into queue/ done before this call durable. */
+    void syncQueueDirectory() throws IOException {
+        queueSync.sync();
+    }
+
+    void committed() {
+        commits.increment();
+    }
+
+    /** A full disk becomes {@link SpoolFullException} (452 4.3.1); other errors pass unchanged. */
+    static IOException full(IOException e, QueueId id) {
+        if (e instanceof SpoolFullException) return e;
+        String m = e.getMessage();
+        if (m != null && m.contains("No space left on device")) {
+            return new SpoolFullException(id + ": spool file system is full", e);
+        }
+        return e;
+    }
+
+    private void removeUnfinished() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+            for (Path p : entries) {
+                try {
+                    Files.delete(p);
+                    removed++;
+                } catch (IOException e) {
+                    log.warn("cannot remove unfinished spool file {}: {}", p, e.toString());
+                }
+            }
+        }
+        if (removed > 0) {
+            log.info("spool {}: removed {} unfinished message(s) left in tmp/ by an earlier run", queue.getParent(), removed);
+        }
+    }
+
+    /**
+     * Creates {@code dir} if missing and fsyncs it and its parent, so that the directory entry
+     * survives a crash. Done every start: it is cheap, and repairs a start that crashed midway.
+     */
+    private static void createDurably(Path dir, FileAttribute<?>[] attrs) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Path parent = dir.getParent();
+            if (parent != null && !Files.isDirectory(parent)) createDurably(parent, new FileAttribute<?>[0]);
+            try {
+                Files.createDirectory(dir, attrs);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(dir)) throw e;
+            }
+        }
+        GroupDirectorySync.fsyncDirectory(dir);
+        if (dir.getParent() != null) GroupDirectorySync.fsyncDirectory(dir.getParent());
+    }
+}
