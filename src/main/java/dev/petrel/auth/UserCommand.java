@@ -1,11 +1,15 @@
 package dev.petrel.auth;
 
+import dev.petrel.config.ConfigException;
+import dev.petrel.config.ConfigLoader;
+
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -37,8 +41,32 @@ public final class UserCommand implements Callable<Integer> {
 
     /** Options every subcommand takes. */
     static final class FileOption {
-        @Option(names = "--users-file", required = true, paramLabel = "FILE", description = "The users file.")
+        @Option(names = "--users-file", paramLabel = "FILE",
+                description = "The users file (default: auth.users_file of the config).")
         Path usersFile;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Petrel's config file, to find the users file (default: the embedded defaults, ./petrel-data/users).")
+        Path config;
+
+        /** The users file named on the command line, or the one the config names; its directory is created. */
+        Path resolve() throws Refused {
+            Path file = usersFile;
+            if (file == null) {
+                try {
+                    file = (config == null ? ConfigLoader.defaults() : ConfigLoader.load(config)).auth().usersFile();
+                } catch (ConfigException e) {
+                    throw new Refused(e.getMessage());
+                }
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            try {
+                if (dir != null) Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new Refused("cannot create " + dir + ": " + e.getMessage());
+            }
+            return file;
+        }
     }
 
     static final class PasswordOption {
@@ -68,7 +96,7 @@ public final class UserCommand implements Callable<Integer> {
         public final Integer call() {
             PrintWriter err = spec.commandLine().getErr();
             try {
-                run(new UserStore(file.usersFile));
+                run(new UserStore(file.resolve()));
                 return 0;
             } catch (Refused | UserFileException | IllegalArgumentException e) {
                 err.println("petrel user " + spec.name() + ": " + e.getMessage());

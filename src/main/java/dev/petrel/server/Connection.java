@@ -1,0 +1,169 @@
+package dev.petrel.server;
+
+import dev.petrel.message.Envelope.TlsInfo;
+import dev.petrel.protocol.ReceivedHeader;
+import dev.petrel.protocol.Replies;
+import dev.petrel.protocol.Reply;
+import dev.petrel.protocol.ServerSession;
+import dev.petrel.protocol.SessionOutput;
+import dev.petrel.server.tls.TlsContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * One client connection, run on its own virtual thread: implicit TLS if the listener wants it,
+ * the pre-greeting check, then the read → session → write loop, with STARTTLS upgrades and
+ * timeouts. All protocol decisions are the session's; this class only moves bytes.
+ */
+final class Connection implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger("petrel.smtpd");
+    private static final int READ_BUFFER = 8 * 1024;
+
+    private final Socket plain;
+    private final ListenerContext listener;
+    private final String sessionId;
+    private final Function<TlsInfo, ServerSession> sessions;
+    private final Runnable onClose;
+    private Socket socket;
+
+    Connection(Socket socket, ListenerContext listener, String sessionId,
+               Function<TlsInfo, ServerSession> sessions, Runnable onClose) {
+        this.plain = socket;
+        this.socket = socket;
+        this.listener = listener;
+        this.sessionId = sessionId;
+        this.sessions = sessions;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void run() {
+        InetSocketAddress remote = (InetSocketAddress) plain.getRemoteSocketAddress();
+        String client = ReceivedHeader.addressLiteral(remote.getAddress()) + ":" + remote.getPort();
+        log.info("{}: connect from {} to {}", sessionId, client, listener.name());
+        ServerSession session = null;
+        String end = "disconnect";
+        try {
+            plain.setTcpNoDelay(true);
+            plain.setSoTimeout(millis(listener.commandTimeout()));
+            TlsInfo implicitTls = null;
+            if (listener.implicitTls()) {
+                socket = TlsContextFactory.upgrade(listener.sslContext(), plain);
+                implicitTls = tlsInfo((SSLSocket) socket);
+            }
+            session = sessions.apply(implicitTls);
+            if (talkedBeforeGreeting()) {
+                write(Replies.TALKED_BEFORE_GREETING.toWire());
+                end = "pregreet";
+                return;
+            }
+            write(session.greet().toWire());
+            end = loop(session);
+        } catch (SocketTimeoutException e) {
+            end = "timeout";
+        } catch (IOException e) {
+            end = "disconnect (" + e.getMessage() + ")";
+        } finally {
+            if (session != null) session.close();
+            closeQuietly();
+            onClose.run();
+            log.info("{}: {} from {}", sessionId, end, client);
+        }
+    }
+
+    private String loop(ServerSession session) throws IOException {
+        byte[] buffer = new byte[READ_BUFFER];
+        InputStream in = socket.getInputStream();
+        while (true) {
+            socket.setSoTimeout(millis(session.receivingContent() ? listener.dataTimeout() : listener.commandTimeout()));
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (SocketTimeoutException e) {
+                write(session.timeout().toWire());
+                return "timeout";
+            }
+            if (n < 0) return "disconnect";
+            SessionOutput output = session.receive(buffer, 0, n);
+            write(output.toWire());
+            switch (output.action()) {
+                case CONTINUE -> { }
+                case CLOSE -> {
+                    return "disconnect";
+                }
+                case START_TLS -> {
+                    // Fresh streams over the TLS socket: nothing read in plaintext is carried over.
+                    SSLSocket tls = TlsContextFactory.upgrade(listener.sslContext(), socket);
+                    socket = tls;
+                    in = tls.getInputStream();
+                    session.tlsStarted(tlsInfo(tls));
+                    log.info("{}: STARTTLS {} {}", sessionId, tls.getSession().getProtocol(), tls.getSession().getCipherSuite());
+                }
+            }
+        }
+    }
+
+    /** With a greet pause, a client that sends anything before our 220 is a bot that does not wait. */
+    private boolean talkedBeforeGreeting() throws IOException {
+        Duration pause = listener.greetPause();
+        if (pause.isZero()) return false;
+        socket.setSoTimeout(millis(pause));
+        try {
+            return socket.getInputStream().read() >= 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        if (bytes.length == 0) return;
+        OutputStream out = socket.getOutputStream();
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Sends a one-line refusal and closes; used before a session exists. */
+    static void refuse(Socket socket, Reply reply) {
+        try (socket) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(reply.toWire());
+        } catch (IOException ignored) {
+            // The client went away first; nothing to tell it.
+        }
+    }
+
+    private static TlsInfo tlsInfo(SSLSocket s) {
+        return new TlsInfo(s.getSession().getProtocol(), s.getSession().getCipherSuite());
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closing a broken socket has nothing left to report.
+        }
+        try {
+            plain.close();
+        } catch (IOException ignored) {
+            // As above.
+        }
+    }
+
+    void abort() {
+        closeQuietly();
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.petrel.server;
+
+import dev.petrel.config.PetrelConfig;
+import dev.petrel.config.PetrelConfig.ListenerMode;
+import dev.petrel.config.PetrelConfig.TlsMode;
+import dev.petrel.policy.RelayPolicy;
+import dev.petrel.protocol.Replies;
+import dev.petrel.protocol.ServerSession;
+import dev.petrel.protocol.SessionSettings;
+import dev.petrel.protocol.sasl.CredentialStore;
+import dev.petrel.protocol.sasl.LoginMechanism;
+import dev.petrel.protocol.sasl.PlainMechanism;
+import dev.petrel.protocol.sasl.SaslMechanism;
+import dev.petrel.protocol.sasl.ScramSha256Mechanism;
+import dev.petrel.queue.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Runs every configured listener. {@link #start()} binds all sockets before it returns (so a port
+ * in use fails the start, not a later accept); {@link #close()} stops accepting and drops open
+ * connections, whose unfinished messages are discarded (they were never acknowledged).
+ */
+public final class SmtpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("petrel.smtpd");
+    /** A large accept backlog: OpenSMTPD's 5 collapses under bursts of new connections. */
+    private static final int BACKLOG = 4096;
+    private static final String ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    private final PetrelConfig config;
+    private final IntakeHandler handler;
+    private final List<SaslMechanism> mechanisms;
+    private final Supplier<SSLContext> sslContext;
+    private final Clock clock;
+    private final ConnectionLimiter limiter;
+    private final List<ServerSocket> sockets = new ArrayList<>();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closed;
+
+    /**
+     * @param sslContext supplies the server TLS context; called once, and only when a listener
+     *                   uses TLS (so a plaintext-only setup never generates a certificate)
+     */
+    public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.sslContext = memoize(sslContext);
+        this.limiter = new ConnectionLimiter(config.server().maxConnections(), config.server().maxConnectionsPerIp());
+        List<String> local = new ArrayList<>(config.relay().localDomains());
+        local.add(config.server().hostname());
+        RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks());
+        PetrelConfig.Auth auth = config.auth();
+        this.handler = new IntakeHandler(relay, spool,
+                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock));
+        this.mechanisms = List.of(new PlainMechanism(users), new LoginMechanism(users), new ScramSha256Mechanism(users));
+    }
+
+    public synchronized void start() throws IOException {
+        for (PetrelConfig.Listener l : config.listeners()) {
+            ServerSocket ss = new ServerSocket();
+            ss.setReuseAddress(true);
+            try {
+                ss.bind(l.address(), BACKLOG);
+            } catch (IOException e) {
+                close();
+                throw new IOException("listener '" + l.name() + "' cannot bind " + l.address() + ": " + e.getMessage(), e);
+            }
+            sockets.add(ss);
+            SSLContext ctx = l.tls() == TlsMode.NONE ? null : sslContext.get();
+            PetrelConfig.Smtp smtp = config.smtp();
+            ListenerContext lc = new ListenerContext(l.name(), l.tls() == TlsMode.IMPLICIT, ctx,
+                    smtp.commandTimeout(), smtp.dataTimeout(), smtp.greetPause());
+            SessionSettings settings = new SessionSettings(config.server().hostname(), l.name(),
+                    l.mode() == ListenerMode.SUBMISSION, l.tls() == TlsMode.STARTTLS, mechanisms,
+                    smtp.maxMessageSize(), smtp.maxRecipients(),
+                    smtp.bareLineEndings() == PetrelConfig.BareLineEndings.REJECT,
+                    smtp.longLines() == PetrelConfig.LongLines.REJECT, smtp.maxErrors());
+            Thread.ofPlatform().name("accept-" + l.name()).daemon(true).start(() -> acceptLoop(ss, lc, settings));
+            log.info("listening on {} ({}, mode={}, tls={})", ss.getLocalSocketAddress(), l.name(),
+                    l.mode().name().toLowerCase(), l.tls().name().toLowerCase());
+        }
+    }
+
+    /** The bound address of listener {@code index} (useful when the config asked for port 0). */
+    public InetSocketAddress address(int index) {
+        return (InetSocketAddress) sockets.get(index).getLocalSocketAddress();
+    }
+
+    public int openConnections() {
+        return limiter.open();
+    }
+
+    private void acceptLoop(ServerSocket ss, ListenerContext lc, SessionSettings settings) {
+        while (!closed) {
+            Socket s;
+            try {
+                s = ss.accept();
+            } catch (SocketException e) {
+                if (closed) return;
+                log.warn("accept on {} failed: {}", lc.name(), e.getMessage());
+                continue;
+            } catch (IOException e) {
+                log.warn("accept on {} failed: {}", lc.name(), e.getMessage());
+                continue;
+            }
+            var ip = s.getInetAddress();
+            switch (limiter.acquire(ip)) {
+                case TOO_MANY -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS));
+                case TOO_MANY_FROM_IP -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS_FROM_IP));
+                case ADMITTED -> {
+                    String id = sessionId();
+                    Connection[] self = new Connection[1];
+                    self[0] = new Connection(s, lc, id,
+                            tls -> new ServerSession(settings, handler, clock, id, ip, tls),
+                            () -> {
+                                limiter.release(ip);
+                                open.remove(self[0]);
+                            });
+                    open.add(self[0]);
+                    Thread.ofVirtual().name("smtp-" + id).start(self[0]);
+                }
+            }
+        }
+    }
+
+    private String sessionId() {
+        char[] c = new char[10];
+        for (int i = 0; i < c.length; i++) c[i] = ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length()));
+        return new String(c);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (ServerSocket ss : sockets) {
+            try {
+                ss.close();
+            } catch (IOException ignored) {
+                // Already closed.
+            }
+        }
+        for (Connection c : open) c.abort();
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> s) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) value = s.get();
+                return value;
+            }
+        };
+    }
+}
