@@ -19,6 +19,7 @@ CASES=${CASES:-"c1-4k:2000 c20-4k:10000 c100-4k:10000"}
 REPS=${REPS:-3}
 PEERS=${PEERS:-"postfix target"}
 WARMUP=${WARMUP:-1000}          # unrecorded messages per peer first (JIT warm-up for Petrel)
+RUN_TIMEOUT=${RUN_TIMEOUT:-120} # cap (s) per smtp-source run (peer-bench's 40 s is short for a slow disk)
 RESULTS=${RESULTS:-$BENCH_DIR/accept-$(date +%Y%m%d-%H%M%S).txt}
 
 [ "$(id -u)" = 0 ] || bdie "run as root (peer-bench starts Postfix in its own namespace and cgroup)"
@@ -42,7 +43,7 @@ petrel_start
 blog "running $PEER_BENCH: PEERS=\"$PEERS\" CASES=\"$CASES\" REPS=$REPS (raw lines: $RESULTS)"
 rc=0
 TARGET=$PETREL_ADDR TARGET_PID=$PETREL_PID PEERS=$PEERS E2E=0 CASES=$CASES REPS=$REPS \
-  WARMUP=$WARMUP RESULTS=$RESULTS bash "$PEER_BENCH" || rc=$?
+  WARMUP=$WARMUP RUN_TIMEOUT=$RUN_TIMEOUT RESULTS=$RESULTS bash "$PEER_BENCH" || rc=$?
 [ "$rc" = 0 ] || blog "peer-bench exited with $rc"
 kill -0 "$PETREL_PID" 2>/dev/null || blog "WARNING: Petrel is no longer running (see $PETREL_LOG)"
 blog "Petrel spool after the run: $(du -sh "$BENCH_DIR/data" 2>/dev/null | cut -f1), $(find "$BENCH_DIR/data" -type f 2>/dev/null | wc -l) files"

@@ -94,6 +94,6 @@ petrel_stop() {   # TERM, wait up to 20 s, then KILL - only the process we start
   kill -TERM "$p" 2>/dev/null
   for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
   kill -0 "$p" 2>/dev/null && { blog "pid $p ignored TERM for 20 s: KILL"; kill -KILL "$p" 2>/dev/null; }
-  wait "$p" 2>/dev/null
+  wait "$p" 2>/dev/null || true   # (its TERM status is not ours)
   PETREL_PID=""
 }
