@@ -191,7 +191,8 @@ public final class UserCommand implements Callable<Integer> {
             return line;
         }
         Console console = System.console();
-        if (console == null || !console.isTerminal()) {
+
+        if (console == null || !isTerminal(console)) {
             throw new Refused("no terminal to ask for the password; pipe it in with --password-stdin");
         }
         char[] first = console.readPassword("New password for %s: ", name);
@@ -211,6 +212,18 @@ public final class UserCommand implements Callable<Integer> {
             if (second != null) {
                 Arrays.fill(second, '\0');
             }
+        }
+    }
+
+    /**
+     * Java 22+ returns a Console even when input is redirected and tells with isTerminal(); Java 21
+     * returns null then. Reflection keeps both right without requiring 22.
+     */
+    static boolean isTerminal(Console console) {
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
         }
     }
 }

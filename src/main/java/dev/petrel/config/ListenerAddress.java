@@ -1,5 +1,6 @@
 package dev.petrel.config;
 
+import dev.petrel.message.IpLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.regex.Pattern;
@@ -53,7 +54,7 @@ public final class ListenerAddress {
             throw new IllegalArgumentException("does not have a numeric IP address; host names are not looked up; " + HINT);
         }
         try {
-            return InetAddress.ofLiteral(host); // never consults DNS
+            return IpLiteral.parse(host); // never consults DNS
         } catch (IllegalArgumentException e) {
             throw notAnAddress();
         }

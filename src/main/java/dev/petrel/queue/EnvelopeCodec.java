@@ -1,5 +1,6 @@
 package dev.petrel.queue;
 
+import dev.petrel.message.IpLiteral;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -102,7 +103,7 @@ public final class EnvelopeCodec {
                     ret == null ? null : Envelope.Ret.valueOf(ret),
                     text(o, "envId"),
                     text(o, "authIdentity"),
-                    InetAddress.ofLiteral(required(o, "client").asText()),
+                    IpLiteral.parse(required(o, "client").asText()),
                     text(o, "helo"),
                     text(o, "listener"),
                     tls == null || tls.isNull() ? null

@@ -1,5 +1,6 @@
 package dev.petrel.queue;
 
+import dev.petrel.message.IpLiteral;
 import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
@@ -25,7 +26,7 @@ final class TestEnvelopes {
                 Envelope.Ret.HDRS,
                 "env-id \"with\" quotes\nand a line feed",
                 "alice@example.org",
-                InetAddress.ofLiteral("2001:db8::1:0:0:1"),
+                IpLiteral.parse("2001:db8::1:0:0:1"),
                 "client.example.org",
                 "submission",
                 new Envelope.TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384"),
@@ -35,12 +36,12 @@ final class TestEnvelopes {
     static Envelope minimal() {
         return new Envelope(null, List.of(Recipient.of(new MailAddress("postmaster", "example.net"))),
                 Envelope.BodyType.SEVEN_BIT, false, null, null, null,
-                InetAddress.ofLiteral("192.0.2.7"), null, null, null, Instant.parse("2026-01-01T00:00:00Z"));
+                IpLiteral.parse("192.0.2.7"), null, null, null, Instant.parse("2026-01-01T00:00:00Z"));
     }
 
     static Envelope simple(String tag) {
         return new Envelope(new MailAddress("sender", "example.org"), List.of(Recipient.of(new MailAddress(tag, "example.net"))),
                 Envelope.BodyType.SEVEN_BIT, false, null, null, null,
-                InetAddress.ofLiteral("127.0.0.1"), "localhost", "mx", null, Instant.now());
+                IpLiteral.parse("127.0.0.1"), "localhost", "mx", null, Instant.now());
     }
 }

@@ -101,9 +101,8 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
                 switch (o) {
                     case PrivateKeyInfo info -> { return converter.getPrivateKey(info); }
                     case PEMKeyPair pair -> { return converter.getKeyPair(pair).getPrivate(); }
-                    case PKCS8EncryptedPrivateKeyInfo _, PEMEncryptedKeyPair _ -> throw new TlsSetupException(
-                            file + ": private key is encrypted; the server cannot ask for a passphrase."
-                                    + " Decrypt it with: openssl pkey -in " + file + " -out key-plain.pem");
+                    case PKCS8EncryptedPrivateKeyInfo encrypted -> throw encryptedKey(file);
+                    case PEMEncryptedKeyPair encrypted -> throw encryptedKey(file);
                     default -> { } // EC PARAMETERS, certificates etc.: not what we look for here
                 }
             } catch (IOException e) {
@@ -112,6 +111,11 @@ public record KeyMaterial(PrivateKey privateKey, List<X509Certificate> chain) {
         }
         throw new TlsSetupException(file + ": no private key found (expected -----BEGIN PRIVATE KEY-----,"
                 + " -----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----)");
+    }
+
+    private static TlsSetupException encryptedKey(Path file) {
+        return new TlsSetupException(file + ": private key is encrypted; the server cannot ask for a passphrase."
+                + " Decrypt it with: openssl pkey -in " + file + " -out key-plain.pem");
     }
 
     private static List<Object> readPemObjects(Path file) {
