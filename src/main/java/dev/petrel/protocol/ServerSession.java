@@ -18,6 +18,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,8 @@ public final class ServerSession implements SessionView {
     private final InetAddress client;
 
     private Mode mode = Mode.COMMAND;
-    private final byte[] line = new byte[MAX_AUTH_LINE + 2];
+    // Sized for commands; grown only for the rare long AUTH line, so idle sessions stay small.
+    private byte[] line = new byte[MAX_COMMAND_LINE];
     private int lineLength;
     private boolean lineOverflow;
     private int errors;
@@ -165,11 +167,21 @@ public final class ServerSession implements SessionView {
     }
 
     private void appendToLine(byte[] in, int from, int count) {
-        int limit = mode == Mode.AUTH ? MAX_AUTH_LINE : MAX_COMMAND_LINE;
+        int limit = mode == Mode.AUTH || isAuthCommand(in, from, count) ? MAX_AUTH_LINE : MAX_COMMAND_LINE;
+        if (limit > line.length) line = Arrays.copyOf(line, limit);
         int room = Math.max(0, Math.min(limit - lineLength, count));
         System.arraycopy(in, from, line, lineLength, room);
         lineLength += room;
         if (room < count) lineOverflow = true;
+    }
+
+    /** RFC 4954 section 4 lets an AUTH command with its initial response run to 12288 octets. */
+    private boolean isAuthCommand(byte[] in, int from, int count) {
+        byte[] head = new byte[5];
+        int have = 0;
+        for (int i = 0; i < lineLength && have < 5; i++) head[have++] = line[i];
+        for (int i = from; i < from + count && have < 5; i++) head[have++] = in[i];
+        return have == 5 && new String(head, StandardCharsets.US_ASCII).equalsIgnoreCase("AUTH ");
     }
 
     private Action completeLine(List<Reply> out) {
