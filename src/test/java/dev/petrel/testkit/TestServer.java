@@ -48,10 +48,10 @@ public final class TestServer implements AutoCloseable {
     private final SmtpServer server;
     private final KeyMaterial keys;
 
-    private TestServer(PetrelConfig config) throws IOException {
+    private TestServer(PetrelConfig config, long spoolReserve) throws IOException {
         this.config = config;
         Path data = config.server().dataDir();
-        this.spool = new FileSpool(data.resolve("spool"));
+        this.spool = new FileSpool(data.resolve("spool"), spoolReserve);
         this.users = new UserStore(config.auth().usersFile());
         this.keys = SelfSignedCertificate.loadOrCreate(data, HOSTNAME);
         this.server = new SmtpServer(config, spool, users, () -> TlsContextFactory.serverContext(keys), Clock.systemUTC());
@@ -64,7 +64,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<PetrelConfig> customize) throws IOException {
-        return new TestServer(customize.apply(defaultConfig(dataDir)));
+        return new TestServer(customize.apply(defaultConfig(dataDir)), FileSpool.DEFAULT_RESERVE_BYTES);
+    }
+
+    /** The default config, with the spool keeping {@code reserveBytes} free (0: fill the disk). */
+    public static TestServer startWithSpoolReserve(Path dataDir, long reserveBytes) throws IOException {
+        return new TestServer(defaultConfig(dataDir), reserveBytes);
     }
 
     public static PetrelConfig defaultConfig(Path dataDir) {
