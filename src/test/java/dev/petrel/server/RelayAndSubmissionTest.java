@@ -126,6 +126,22 @@ class RelayAndSubmissionTest {
     }
 
     @Test
+    void commandPipelinedAfterStartTlsIsNotObeyed() throws Exception {
+        // CVE-2011-0411: plaintext sent after STARTTLS in the same packet must be thrown away.
+        try (SmtpTestClient c = SmtpTestClient.connect(server.submissionPort())) {
+            assertThat(c.read().code()).isEqualTo(220);
+            assertThat(c.command("EHLO client.test").code()).isEqualTo(250);
+            c.send("STARTTLS\r\nNOOP\r\n");
+            assertThat(c.read().line()).isEqualTo("220 2.0.0 Ready to start TLS");
+            c.upgradeToTls(server.clientTls());
+            // The first reply inside TLS answers our EHLO, not the injected NOOP.
+            SmtpTestClient.Response r = c.command("EHLO client.test");
+            assertThat(r.lines().getFirst()).isEqualTo("250-mx.petrel.test");
+            assertThat(c.command("NOOP").line()).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    @Test
     void implicitTlsSubmissionRequiresAuthButNotStartTls() throws Exception {
         try (SmtpTestClient c = SmtpTestClient.connectTls(server.clientTls(), server.submissionsPort())) {
             assertThat(c.read().code()).isEqualTo(220);

@@ -106,6 +106,11 @@ public final class SmtpTestClient implements AutoCloseable {
     public void startTls(SSLContext context) throws IOException {
         Response r = command("STARTTLS");
         if (r.code() != 220) throw new IOException("STARTTLS refused: " + r.lines());
+        upgradeToTls(context);
+    }
+
+    /** The TLS handshake over this connection, for a test that sent STARTTLS itself and read the 220. */
+    public void upgradeToTls(SSLContext context) throws IOException {
         attach(handshake(context, socket));
     }
 

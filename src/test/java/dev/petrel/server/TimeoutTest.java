@@ -56,6 +56,23 @@ class TimeoutTest {
     }
 
     @Test
+    void clientStalledInsideABdatChunkTimesOutAndNothingIsQueued() throws Exception {
+        try (TestServer server = TestServer.start(dir, c -> TestConfigs.smtp(c, s -> s.dataTimeout = Duration.ofSeconds(1)));
+             SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
+            assertThat(c.read().code()).isEqualTo(220);
+            assertThat(c.command("EHLO client.test").code()).isEqualTo(250);
+            assertThat(c.command("MAIL FROM:<a@x.test>").code()).isEqualTo(250);
+            assertThat(c.command("RCPT TO:<b@petrel.test>").code()).isEqualTo(250);
+            c.send("BDAT 100 LAST\r\nSubject: only part of the chunk\r\n");
+            assertThat(c.read().lines()).containsExactly(TIMEOUT);
+            assertThat(c.closedByServer()).isTrue();
+            assertThat(server.messages()).isEmpty();
+            Path spool = dir.resolve("spool");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(filesUnder(spool.resolve("tmp"))).isZero());
+        }
+    }
+
+    @Test
     void dataTimeoutAppliesPerReadNotPerMessage() throws Exception {
         // A slow but steady sender (a line every 400 ms, 2 s in total) outlives a 1 s data timeout.
         try (TestServer server = TestServer.start(dir, c -> TestConfigs.smtp(c, s -> s.dataTimeout = Duration.ofSeconds(1)));
