@@ -9,7 +9,8 @@ final class ConnectionLimiter {
     private final int maxTotal;
     private final int maxPerIp;
     private final AtomicInteger total = new AtomicInteger();
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+    /** Open connections per IP; every change is one atomic compute, so a release cannot orphan a counter. */
+    private final ConcurrentHashMap<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
 
     ConnectionLimiter(int maxTotal, int maxPerIp) {
         this.maxTotal = maxTotal;
@@ -24,9 +25,15 @@ final class ConnectionLimiter {
             total.decrementAndGet();
             return Admission.TOO_MANY;
         }
-        AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
-        if (count.incrementAndGet() > maxPerIp) {
-            release(ip);
+        boolean[] admitted = {false};
+        perIp.compute(ip, (k, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= maxPerIp) return n;
+            admitted[0] = true;
+            return count + 1;
+        });
+        if (!admitted[0]) {
+            total.decrementAndGet();
             return Admission.TOO_MANY_FROM_IP;
         }
         return Admission.ADMITTED;
@@ -34,7 +41,7 @@ final class ConnectionLimiter {
 
     void release(InetAddress ip) {
         total.decrementAndGet();
-        perIp.computeIfPresent(ip, (k, c) -> c.decrementAndGet() <= 0 ? null : c);
+        perIp.computeIfPresent(ip, (k, n) -> n <= 1 ? null : n - 1);
     }
 
     int open() {
