@@ -1,6 +1,7 @@
 package dev.petrel.interop;
 
 import dev.petrel.queue.SpooledMessage;
+import dev.petrel.server.tls.SelfSignedCertificate;
 import dev.petrel.testkit.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,6 +85,22 @@ class SwaksInteropTest {
         Spooled spooled = Spooled.split(m.content());
         assertThat(spooled.withKeyword()).isEqualTo("ESMTPSA");
         assertThat(spooled.original()).as(r.toString()).isEqualTo(DATA);
+    }
+
+    @Test
+    void tlsVerifyReallyChecksTheCertificate() throws Exception {
+        // The positive test above trusts the server because of --tls-ca-path; a CA that did not
+        // sign the certificate must make swaks give up, or that test would prove nothing.
+        Path otherDir = dir.resolve("other");
+        SelfSignedCertificate.loadOrCreate(otherDir, TestServer.HOSTNAME);
+        Path otherCa = SelfSignedCertificate.certificateFile(otherDir);
+        ExternalTool.Result r = swaks("--port " + server.submissionPort()
+                + " -tls --tls-verify --tls-ca-path " + sh(otherCa.toString())
+                + " --auth LOGIN --auth-user alice --auth-password " + sh("pa55 word")
+                + " --from alice@petrel.test --to bob@elsewhere.test");
+        assertThat(r.exitCode()).as(r.toString()).isNotZero();
+        assertThat(r.output()).as(r.toString()).doesNotContain("AUTH LOGIN");
+        assertThat(server.messages()).isEmpty();
     }
 
     @Test
