@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * ESMTP parameters of MAIL FROM (SIZE, BODY, SMTPUTF8, RET, ENVID, AUTH) and of RCPT TO (NOTIFY,
- * ORCPT). Unknown or repeated parameters are refused, as RFC 5321 section 4.1.1.11 asks.
+ * ORCPT). Unknown parameters are refused, as RFC 5321 section 4.1.1.11 asks, and so are repeated
+ * ones, except the SMTPUTF8 flag (a flag repeated says nothing new).
  */
 public final class MailParameters {
     private MailParameters() {}
@@ -32,7 +33,11 @@ public final class MailParameters {
         for (String p : params) {
             String key = keyOf(p);
             String value = valueOf(p);
-            if (!seen.add(key)) throw new AddressSyntaxException(Replies.badParameter("Parameter " + key + " given twice"));
+            // A repeated SMTPUTF8 flag means nothing more; Python's smtplib.send_message adds one
+            // even when the caller already passed it, so refusing it breaks real clients.
+            if (!seen.add(key) && !key.equals("SMTPUTF8")) {
+                throw new AddressSyntaxException(Replies.badParameter("Parameter " + key + " given twice"));
+            }
             switch (key) {
                 case "SIZE" -> size = parseSize(value);
                 case "BODY" -> body = switch (upper(required(key, value))) {
