@@ -101,9 +101,18 @@ class UserCommandTest {
     }
 
     @Test
+    void withoutUsersFileTheConfigNamesIt() throws Exception {
+        Path dir = Path.of(file()).getParent();
+        Path config = dir.resolve("petrel.toml");
+        java.nio.file.Files.writeString(config, "[auth]\nusers_file = \"from-config\"\n");
+        assertThat(run("pw\n", "add", "carol", "--password-stdin", "--config", config.toString())).isZero();
+        assertThat(new UserStore(dir.resolve("from-config")).usernames()).containsExactly("carol");
+    }
+
+    @Test
     void usageErrorsAndHelp() {
-        assertThat(run("", "list")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--users-file=FILE'");
+        assertThat(run("", "list", "--config", file() + ".missing.toml")).isEqualTo(1);
+        assertThat(err.toString()).contains(".missing.toml").contains("not found");
         assertThat(run("")).isEqualTo(2);
         assertThat(err.toString()).contains("Missing subcommand");
         assertThat(run("", "--help")).isZero();
