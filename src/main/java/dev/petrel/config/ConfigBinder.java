@@ -65,7 +65,16 @@ final class ConfigBinder {
         List<Listener> listeners = listeners();
         Relay relay = relay(table("relay"));
         Auth auth = auth(table("auth"), server.dataDir());
-        return problems.isEmpty() ? new PetrelConfig(source, server, smtp, tls, listeners, relay, auth) : null;
+        // [queue], [delivery], [local] and [admin] are not read from the file yet: built-in defaults.
+        PetrelConfig.Queue queue = new PetrelConfig.Queue(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5),
+                Duration.ZERO, 100, 20, Duration.ofSeconds(5), 100);
+        PetrelConfig.Delivery delivery = new PetrelConfig.Delivery(true, null, server.hostname(), Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofMinutes(10), PetrelConfig.OutboundTls.OPPORTUNISTIC, List.of(), null, true);
+        PetrelConfig.Local local = new PetrelConfig.Local(server.dataDir().resolve("mail"), List.of("postmaster"),
+                java.util.Map.of(), null, null);
+        PetrelConfig.Admin admin = new PetrelConfig.Admin(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return problems.isEmpty()
+                ? new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin) : null;
     }
 
     private Server server(Section s) {

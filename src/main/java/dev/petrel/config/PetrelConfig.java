@@ -21,7 +21,11 @@ public record PetrelConfig(
         Tls tls,
         List<Listener> listeners,
         Relay relay,
-        Auth auth) {
+        Auth auth,
+        Queue queue,
+        Delivery delivery,
+        Local local,
+        Admin admin) {
 
     public PetrelConfig {
         Objects.requireNonNull(server, "server");
@@ -30,6 +34,15 @@ public record PetrelConfig(
         listeners = List.copyOf(listeners);
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(local, "local");
+        Objects.requireNonNull(admin, "admin");
+    }
+
+    /** A copy with other delivery-side settings (tests build configs this way). */
+    public PetrelConfig withDelivery(Queue queue, Delivery delivery, Local local, Admin admin) {
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin);
     }
 
     /**
@@ -111,4 +124,93 @@ public record PetrelConfig(
      *                          further failure from the same IP, up to 8 times this value
      */
     public record Auth(Path usersFile, int maxFailuresPerIp, Duration failureWindow, Duration failureDelay) {}
+
+    /**
+     * [queue]: when and how often undelivered mail is retried, and how many deliveries run at once.
+     *
+     * @param retryMin          the first retry delay after a temporary failure (Postfix: 5 minutes)
+     * @param retryMax          the longest delay between tries; delays double from retryMin up to it
+     * @param maxAge            a message still undelivered after this long is bounced (Postfix: 5 days)
+     * @param delayWarning      send a "delayed" notice once a message has waited this long; zero: never
+     * @param maxConnections    outbound SMTP connections at once, all destinations together
+     * @param maxConnectionsPerDestination outbound connections at once to one destination (domain or relay)
+     * @param connectionIdle    how long an idle outbound connection is kept for reuse; zero: no reuse
+     * @param maxMessagesPerConnection messages sent over one outbound connection before it is closed
+     */
+    public record Queue(Duration retryMin, Duration retryMax, Duration maxAge, Duration delayWarning,
+                        int maxConnections, int maxConnectionsPerDestination, Duration connectionIdle,
+                        int maxMessagesPerConnection) {}
+
+    /**
+     * [delivery]: how mail leaves.
+     *
+     * @param enabled        false keeps every message in the queue (no delivery attempts at all)
+     * @param resolver       the DNS server for MX and address lookups as host:port, or null for the system's
+     * @param heloName       the name sent in EHLO; defaults to server.hostname
+     * @param connectTimeout TCP connect timeout per address
+     * @param commandTimeout the wait for each reply (RFC 5321 4.5.3.2: 5 minutes)
+     * @param dataTimeout    the wait for the reply after the final dot (RFC 5321: 10 minutes)
+     * @param tls            STARTTLS toward MX hosts: opportunistic by default
+     * @param routes         per-domain static routes (like Postfix's transport map), first match wins
+     * @param smarthost      when set, every non-local recipient without a static route goes there
+     * @param ipv6           also connect to IPv6 addresses of MX hosts
+     */
+    public record Delivery(boolean enabled, InetSocketAddress resolver, String heloName, Duration connectTimeout,
+                           Duration commandTimeout, Duration dataTimeout, OutboundTls tls, List<Route> routes,
+                           Route smarthost, boolean ipv6) {
+        public Delivery {
+            routes = List.copyOf(routes);
+        }
+    }
+
+    /**
+     * A relay for some mail: a static route (domain → host:port) or the smarthost.
+     *
+     * @param domain   the recipient domain this route is for ("*" for the smarthost); a leading dot
+     *                 (".example.com") also matches subdomains
+     * @param host     host name or IP literal of the relay
+     * @param port     its port
+     * @param mx       true: look up the MX records of {@code host} (like Postfix without brackets);
+     *                 false: connect to {@code host}'s address directly
+     * @param tls      STARTTLS policy toward it
+     * @param username AUTH user for the relay, or null
+     * @param password AUTH password, or null; never logged
+     */
+    public record Route(String domain, String host, int port, boolean mx, OutboundTls tls, String username,
+                        String password) {
+        @Override
+        public String toString() {
+            return "Route[" + domain + " -> " + host + ":" + port + ", tls=" + tls
+                    + (username == null ? "" : ", user=" + username) + "]";
+        }
+    }
+
+    /** NONE: never STARTTLS. OPPORTUNISTIC: STARTTLS when offered, any certificate. REQUIRED: no TLS, no delivery (temporary failure). VERIFY: REQUIRED plus a valid certificate for the host name. */
+    public enum OutboundTls { NONE, OPPORTUNISTIC, REQUIRED, VERIFY }
+
+    /**
+     * [local]: delivery for local domains (relay.local_domains).
+     *
+     * @param maildirRoot where mailboxes live: {@code <maildirRoot>/<user>/} is a Maildir
+     * @param users       local mailbox names; {@code postmaster} is always one
+     * @param aliases     local part → local mailbox names it delivers to
+     * @param catchAll    mailbox for unknown local parts, or null to refuse them with 550 5.1.1
+     * @param lmtp        when set, local mail goes over LMTP to this address (e.g. Dovecot) instead
+     *                    of Maildir, and any local part is accepted at RCPT unless {@code users} is non-empty
+     */
+    public record Local(Path maildirRoot, List<String> users, java.util.Map<String, List<String>> aliases,
+                        String catchAll, InetSocketAddress lmtp) {
+        public Local {
+            users = List.copyOf(users);
+            aliases = java.util.Map.copyOf(aliases);
+        }
+    }
+
+    /**
+     * [admin]: the local HTTP endpoint that {@code petrel queue} talks to. It listens on loopback
+     * only and requires the token in {@code <data_dir>/admin.token}.
+     *
+     * @param address where it listens; port 0 picks a free port, written to {@code <data_dir>/admin.address}
+     */
+    public record Admin(InetSocketAddress address) {}
 }

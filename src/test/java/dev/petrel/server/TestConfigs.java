@@ -42,18 +42,21 @@ public final class TestConfigs {
     public static PetrelConfig smtp(PetrelConfig c, Consumer<SmtpEdit> edit) {
         SmtpEdit e = new SmtpEdit(c.smtp());
         edit.accept(e);
-        return new PetrelConfig(c.source(), c.server(), e.build(), c.tls(), c.listeners(), c.relay(), c.auth());
+        return new PetrelConfig(c.source(), c.server(), e.build(), c.tls(), c.listeners(), c.relay(), c.auth(),
+                c.queue(), c.delivery(), c.local(), c.admin());
     }
 
     public static PetrelConfig connectionLimits(PetrelConfig c, int maxConnections, int maxPerIp) {
         PetrelConfig.Server s = c.server();
         return new PetrelConfig(c.source(), new PetrelConfig.Server(s.hostname(), s.dataDir(), maxConnections, maxPerIp),
-                c.smtp(), c.tls(), c.listeners(), c.relay(), c.auth());
+                c.smtp(), c.tls(), c.listeners(), c.relay(), c.auth(),
+                c.queue(), c.delivery(), c.local(), c.admin());
     }
 
     public static PetrelConfig authLimits(PetrelConfig c, int maxFailuresPerIp, Duration failureDelay) {
         PetrelConfig.Auth a = c.auth();
         return new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), c.listeners(), c.relay(),
-                new PetrelConfig.Auth(a.usersFile(), maxFailuresPerIp, a.failureWindow(), failureDelay));
+                new PetrelConfig.Auth(a.usersFile(), maxFailuresPerIp, a.failureWindow(), failureDelay),
+                c.queue(), c.delivery(), c.local(), c.admin());
     }
 }

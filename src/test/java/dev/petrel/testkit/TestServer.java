@@ -84,7 +84,15 @@ public final class TestServer implements AutoCloseable {
                 d.smtp(), d.tls(), listeners,
                 new PetrelConfig.Relay(List.of(LOCAL_DOMAIN), List.<IpNetwork>of()),
                 new PetrelConfig.Auth(dataDir.resolve("users"), d.auth().maxFailuresPerIp(), d.auth().failureWindow(),
-                        java.time.Duration.ofMillis(10)));
+                        java.time.Duration.ofMillis(10)),
+                d.queue(), withoutDelivery(d.delivery()), new PetrelConfig.Local(dataDir.resolve("mail"), d.local().users(),
+                        d.local().aliases(), "catchall", null), d.admin());
+    }
+
+    /** Receive-side tests look at the spool, so by default nothing is delivered out of it. */
+    private static PetrelConfig.Delivery withoutDelivery(PetrelConfig.Delivery d) {
+        return new PetrelConfig.Delivery(false, d.resolver(), d.heloName(), d.connectTimeout(), d.commandTimeout(),
+                d.dataTimeout(), d.tls(), d.routes(), d.smarthost(), d.ipv6());
     }
 
     public int mxPort() {

@@ -1,0 +1,38 @@
+package dev.petrel.message;
+
+import java.util.Objects;
+
+/**
+ * The outcome of one delivery attempt for one recipient, as logged, recorded in the queue and
+ * put into bounces.
+ *
+ * @param recipient  the recipient
+ * @param outcome    delivered, temporary failure (retry later) or permanent failure (bounce)
+ * @param dsn        the RFC 3463 status, e.g. {@code 2.0.0}, {@code 4.4.1}, {@code 5.1.1}
+ * @param reply      the remote server's reply verbatim (lines joined with a space), or our own
+ *                   explanation when there was no reply (e.g. "connect to mx.example[192.0.2.1]:25:
+ *                   Connection refused")
+ * @param relay      where it went: {@code host[ip]:port}, or {@code none}, or {@code local}
+ * @param remoteReply true when {@code reply} came from the remote server (then bounces call it
+ *                   {@code Diagnostic-Code: smtp; ...})
+ */
+public record DeliveryStatus(MailAddress recipient, Outcome outcome, String dsn, String reply, String relay,
+                             boolean remoteReply) {
+    public DeliveryStatus {
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(dsn, "dsn");
+        Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(relay, "relay");
+    }
+
+    public enum Outcome { DELIVERED, TEMPORARY_FAILURE, PERMANENT_FAILURE }
+
+    public static DeliveryStatus temporary(MailAddress rcpt, String dsn, String why, String relay) {
+        return new DeliveryStatus(rcpt, Outcome.TEMPORARY_FAILURE, dsn, why, relay, false);
+    }
+
+    public static DeliveryStatus permanent(MailAddress rcpt, String dsn, String why, String relay) {
+        return new DeliveryStatus(rcpt, Outcome.PERMANENT_FAILURE, dsn, why, relay, false);
+    }
+}
