@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -45,6 +47,7 @@ public final class FileSpool implements Spool {
 
     private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
     private static final int ID_ATTEMPTS = 10;
+    private static final String STATUS_SUFFIX = ".status";
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
     private final Path tmp;
@@ -86,6 +89,7 @@ public final class FileSpool implements Spool {
         this.store = Files.getFileStore(absRoot);
         this.queueSync = new GroupDirectorySync(queue);
         removeUnfinished();
+        removeOrphanStatus();
     }
 
     @Override
@@ -144,6 +148,65 @@ public final class FileSpool implements Spool {
     public SpooledMessage read(QueueId id) throws IOException {
         Path file = queueFile(id);
         return SpoolFileFormat.parse(id, file, Files.readAllBytes(file));
+    }
+
+    @Override
+    public void appendStatus(QueueId id, List<String> records) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String record : records) {
+            if (record.indexOf('\n') >= 0 || record.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("a status record is one line");
+            }
+            text.append(record).append('\n');
+        }
+        Path file = statusFile(id);
+        boolean created = !Files.exists(file);
+        byte[] line = text.toString().getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), privateFile)) {
+            ByteBuffer b = ByteBuffer.wrap(line);
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(false);
+        } catch (IOException e) {
+            throw full(e, id);
+        }
+        // A new file's directory entry must be durable too, or the whole log could vanish.
+        if (created) queueSync.sync();
+    }
+
+    @Override
+    public List<String> readStatus(QueueId id) throws IOException {
+        Path file = statusFile(id);
+        if (!Files.exists(file)) return List.of();
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        // The last element is "" after a complete final line, or a torn line cut by a crash.
+        lines.removeLast();
+        return lines;
+    }
+
+    @Override
+    public void remove(QueueId id) throws IOException {
+        Files.deleteIfExists(queueFile(id));
+        // The message must be durably gone before its status log goes: otherwise a crash could
+        // bring back the message without the record of who already has it.
+        queueSync.sync();
+        Files.deleteIfExists(statusFile(id));
+    }
+
+    /** Deletes status logs whose message is gone (a crash between the two deletions of remove()). */
+    private void removeOrphanStatus() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(queue, "*" + STATUS_SUFFIX)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                String id = name.substring(0, name.length() - STATUS_SUFFIX.length());
+                if (QueueId.isValid(id) && !Files.exists(queue.resolve(id))) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    Path statusFile(QueueId id) {
+        return queue.resolve(id.value() + STATUS_SUFFIX);
     }
 
     /** Messages committed by this instance (for tests and metrics). */

@@ -20,6 +20,7 @@ public final class MemorySpool implements Spool {
     private final ConcurrentSkipListMap<QueueId, SpooledMessage> messages = new ConcurrentSkipListMap<>();
     private final long capacity;
     private final AtomicLong used = new AtomicLong();
+    private final java.util.concurrent.ConcurrentHashMap<QueueId, List<String>> status = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A spool without a size limit. */
     public MemorySpool() {
@@ -63,12 +64,21 @@ public final class MemorySpool implements Spool {
         return new SpooledMessage(m.id(), m.envelope(), m.content().clone());
     }
 
-    /** Removes a message, as delivery will; returns false when it was not there. */
-    public boolean remove(QueueId id) {
+    @Override
+    public void remove(QueueId id) {
         SpooledMessage m = messages.remove(id);
-        if (m == null) return false;
-        used.addAndGet(-m.content().length);
-        return true;
+        status.remove(id);
+        if (m != null) used.addAndGet(-m.content().length);
+    }
+
+    @Override
+    public void appendStatus(QueueId id, List<String> records) {
+        status.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).addAll(records);
+    }
+
+    @Override
+    public List<String> readStatus(QueueId id) {
+        return List.copyOf(status.getOrDefault(id, List.of()));
     }
 
     private final class Writer implements SpoolWriter {

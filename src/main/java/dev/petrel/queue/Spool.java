@@ -28,4 +28,20 @@ public interface Spool {
 
     /** Reads a committed message. */
     SpooledMessage read(QueueId id) throws IOException;
+
+    /**
+     * Appends lines to the message's delivery status log (no line breaks within a record), with one fsync.
+     * Durable when it returns: the scheduler records each recipient's outcome here before it
+     * acts on it.
+     */
+    void appendStatus(QueueId id, List<String> records) throws IOException;
+
+    /** The status log of a message, oldest first; empty when there is none. A torn last line is dropped. */
+    List<String> readStatus(QueueId id) throws IOException;
+
+    /**
+     * Removes a message and its status log. When it returns, the message will not come back after
+     * a crash. Removing a message that is not there is not an error.
+     */
+    void remove(QueueId id) throws IOException;
 }

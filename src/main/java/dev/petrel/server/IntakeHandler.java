@@ -9,6 +9,7 @@ import dev.petrel.protocol.ReceivedHeader;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SessionHandler;
 import dev.petrel.protocol.SessionView;
+import dev.petrel.queue.CommitListener;
 import dev.petrel.queue.Spool;
 import dev.petrel.queue.SpoolFullException;
 import dev.petrel.queue.SpoolWriter;
@@ -31,11 +32,13 @@ final class IntakeHandler implements SessionHandler {
     private final RelayPolicy relay;
     private final Spool spool;
     private final AuthThrottle authThrottle;
+    private final CommitListener listener;
 
-    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle) {
+    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener) {
         this.relay = relay;
         this.spool = spool;
         this.authThrottle = authThrottle;
+        this.listener = listener;
     }
 
     @Override
@@ -87,7 +90,7 @@ final class IntakeHandler implements SessionHandler {
             log.error("spool full: {}", e.getMessage());
             throw new StorageFullException(e.getMessage(), e);
         }
-        return new SpoolSink(writer, envelope);
+        return new SpoolSink(writer, envelope, listener);
     }
 
     @Override
@@ -106,10 +109,12 @@ final class IntakeHandler implements SessionHandler {
     private static final class SpoolSink implements MessageSink {
         private final SpoolWriter writer;
         private final Envelope envelope;
+        private final CommitListener listener;
 
-        SpoolSink(SpoolWriter writer, Envelope envelope) {
+        SpoolSink(SpoolWriter writer, Envelope envelope, CommitListener listener) {
             this.writer = writer;
             this.envelope = envelope;
+            this.listener = listener;
         }
 
         @Override
@@ -142,6 +147,7 @@ final class IntakeHandler implements SessionHandler {
                     envelope.senderText(), writer.size(), envelope.recipients().size(),
                     envelope.authIdentity() == null ? "" : ", sasl_username=" + envelope.authIdentity(),
                     envelope.tls() == null ? "" : ", tls=" + envelope.tls().protocol());
+            listener.committed(writer.id(), envelope, writer.size());
             if (log.isDebugEnabled()) {
                 log.debug("{}: to={}", id(), envelope.recipients().stream().map(Recipient::address)
                         .map(a -> "<" + a + ">").collect(Collectors.joining(",")));

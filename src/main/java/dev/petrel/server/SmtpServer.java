@@ -12,6 +12,7 @@ import dev.petrel.protocol.sasl.LoginMechanism;
 import dev.petrel.protocol.sasl.PlainMechanism;
 import dev.petrel.protocol.sasl.SaslMechanism;
 import dev.petrel.protocol.sasl.ScramSha256Mechanism;
+import dev.petrel.queue.CommitListener;
 import dev.petrel.queue.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,12 @@ public final class SmtpServer implements AutoCloseable {
      *                   uses TLS (so a plaintext-only setup never generates a certificate)
      */
     public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock) {
+        this(config, spool, users, sslContext, clock, CommitListener.NONE);
+    }
+
+    /** @param listener told about every committed message (the scheduler) */
+    public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock,
+                      CommitListener listener) {
         this.config = config;
         this.clock = clock;
         this.sslContext = memoize(sslContext);
@@ -66,7 +73,7 @@ public final class SmtpServer implements AutoCloseable {
         RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks());
         PetrelConfig.Auth auth = config.auth();
         this.handler = new IntakeHandler(relay, spool,
-                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock));
+                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener);
         this.mechanisms = List.of(new PlainMechanism(users), new LoginMechanism(users), new ScramSha256Mechanism(users));
     }
 

@@ -23,7 +23,7 @@ class MemorySpoolTest {
         assertThat(m.content()).isEqualTo(content);
         m.content()[0] = 9;
         assertThat(spool.read(id).content()).isEqualTo(content);
-        assertThat(spool.remove(id)).isTrue();
+        spool.remove(id);
         assertThat(spool.list()).isEmpty();
         assertThatThrownBy(() -> spool.read(id)).isInstanceOf(IOException.class).hasMessageContaining(id.value());
     }
