@@ -49,8 +49,8 @@ class DnsjavaResolverTest {
     }
 
     @Test
-    void longTxtIsJoinedFromItsStrings() {
-        String key = "v=DKIM1; k=rsa; p=" + "A".repeat(600);
+    void longTxtIsJoinedFromItsStringsAndKeepsSpecialCharacters() {
+        String key = "v=DKIM1; k=rsa; n=\"a\\b\"; p=" + "A".repeat(600);
         server.addTxt("sel._domainkey.example.com", key);
         assertThat(resolver.txt("sel._domainkey.example.com").recordsOrEmpty()).containsExactly(key);
     }
