@@ -30,11 +30,13 @@ import java.util.regex.Pattern;
 /**
  * Turns a parsed TOML tree into a {@link PetrelConfig}: applies the defaults, checks types,
  * ranges and cross-field rules, and records every problem in {@link Problems}. The defaults live
- * here and only here; {@link ConfigLoader#defaults()} binds an empty tree.
+ * here and, for the delivery-side tables, in {@link DeliveryBinder}, and nowhere else;
+ * {@link ConfigLoader#defaults()} binds an empty tree.
  */
 final class ConfigBinder {
-    private static final List<String> TABLES = List.of("server", "smtp", "tls", "listener", "relay", "auth");
-    private static final Pattern HOSTNAME =
+    private static final List<String> TABLES = List.of("server", "smtp", "tls", "listener", "relay", "auth",
+            "queue", "delivery", "local", "admin");
+    static final Pattern HOSTNAME =
             Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
 
@@ -65,14 +67,11 @@ final class ConfigBinder {
         List<Listener> listeners = listeners();
         Relay relay = relay(table("relay"));
         Auth auth = auth(table("auth"), server.dataDir());
-        // [queue], [delivery], [local] and [admin] are not read from the file yet: built-in defaults.
-        PetrelConfig.Queue queue = new PetrelConfig.Queue(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5),
-                Duration.ZERO, 100, 20, Duration.ofSeconds(5), 100);
-        PetrelConfig.Delivery delivery = new PetrelConfig.Delivery(true, null, server.hostname(), Duration.ofSeconds(30),
-                Duration.ofMinutes(5), Duration.ofMinutes(10), PetrelConfig.OutboundTls.OPPORTUNISTIC, List.of(), null, true);
-        PetrelConfig.Local local = new PetrelConfig.Local(server.dataDir().resolve("mail"), List.of("postmaster"),
-                java.util.Map.of(), null, null);
-        PetrelConfig.Admin admin = new PetrelConfig.Admin(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        DeliveryBinder d = new DeliveryBinder(baseDir);
+        PetrelConfig.Queue queue = d.queue(table("queue"));
+        PetrelConfig.Delivery delivery = d.delivery(table("delivery"), server, relay);
+        PetrelConfig.Local local = d.local(table("local"), server.dataDir());
+        PetrelConfig.Admin admin = d.admin(table("admin"));
         return problems.isEmpty()
                 ? new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin) : null;
     }
@@ -263,7 +262,7 @@ final class ConfigBinder {
     }
 
     private void rejectUnknownTables() {
-        String knownTables = "[server], [smtp], [tls], [[listener]], [relay], [auth]";
+        String knownTables = "[server], [smtp], [tls], [[listener]], [relay], [auth], [queue], [delivery], [local], [admin]";
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (TABLES.contains(name)) continue;

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * and a listener never binds to whatever a name happens to resolve to today.
  */
 public final class ListenerAddress {
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+    static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
     static final String HINT = "write it as \"127.0.0.1:2525\", \"0.0.0.0:25\" or \"[::1]:2525\" (a numeric IP or localhost, and a port from 1 to 65535)";
 
     private ListenerAddress() {}

@@ -29,6 +29,7 @@ final class Section {
     private final TomlLocator locator;
     private final Problems problems;
     private final Set<String> known = new LinkedHashSet<>();
+    private final Set<String> wrong = new LinkedHashSet<>();
 
     /**
      * @param path        the locator path of the table: {@code smtp}, {@code listener[1]}
@@ -74,7 +75,13 @@ final class Section {
 
     /** Records {@code <label><key> = <value> <why>}, e.g. {@code smtp.max_errors = 0 is out of range; ...}. */
     void invalid(String key, JsonNode value, String why) {
+        wrong.add(key);
         problems.add(line(key), label + key + " = " + value + " " + why);
+    }
+
+    /** False once a problem was recorded for {@code key}: rules across keys skip it, rather than blame its stand-in default. */
+    boolean valid(String key) {
+        return !wrong.contains(key);
     }
 
     int integer(String key, int fallback, int min, int max) {
@@ -177,6 +184,77 @@ final class Section {
         }
         invalid(key, v, "is not valid; use a quoted file path, relative to the configuration file's directory or absolute");
         return fallback;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        JsonNode v = take(key);
+        if (v == null) return fallback;
+        if (v.isBoolean()) return v.booleanValue();
+        invalid(key, v, "is not valid; use true or false (without quotes)");
+        return fallback;
+    }
+
+    /**
+     * A string that may be a secret: problems name the key but never show the value, so a
+     * password cannot end up in a terminal, a log or a bug report.
+     */
+    String secret(String key) {
+        JsonNode v = take(key);
+        if (v == null) return null;
+        if (v.isTextual() && !v.textValue().isEmpty()) return v.textValue();
+        problem(key, label + key + " is not valid; use a non-empty quoted string (the value is not shown here)");
+        return null;
+    }
+
+    /** The nested table {@code [<path>.<key>]}, or null when it is absent or not a table (reported). */
+    Section table(String key) {
+        JsonNode v = take(key);
+        if (v == null) return null;
+        String sub = path + "." + key;
+        if (!v.isObject()) {
+            problem(key, sub + " must be a table; write [" + sub + "] on a line of its own with its keys below it");
+            return null;
+        }
+        return new Section((ObjectNode) v, sub, sub + ".", "[" + sub + "]", locator, problems);
+    }
+
+    /** The elements of the array of tables {@code [[<path>.<key>]]}, in file order; empty when absent. */
+    List<Section> tables(String key) {
+        JsonNode v = take(key);
+        if (v == null) return List.of();
+        String sub = path + "." + key;
+        if (!v.isArray()) {
+            problem(key, sub + " must be an array of tables; write each one as a [[" + sub + "]] table (double brackets)");
+            return List.of();
+        }
+        List<Section> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            String display = "[[" + sub + "]] #" + (i + 1);
+            if (v.get(i) instanceof ObjectNode element) {
+                out.add(new Section(element, sub + "[" + i + "]", display + ": ", display, locator, problems));
+            } else {
+                problems.add(locator.line(sub + "[" + i + "]"), display + " is not a table; write it as a [[" + sub + "]] table");
+            }
+        }
+        return out;
+    }
+
+    /** The keys written in this table, in file order (for tables whose keys are names, like aliases). */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        table.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    /** Records a problem on the line of the table's header (or its first key). */
+    void problem(String text) {
+        problems.add(locator.line(path), text);
+    }
+
+    /** Records a problem on the line of {@code key}. */
+    void problem(String key, String text) {
+        wrong.add(key);
+        problems.add(line(key), text);
     }
 
     /** Reports every key in the table that no read asked for, suggesting the closest known key. */

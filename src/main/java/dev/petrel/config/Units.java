@@ -59,4 +59,16 @@ public final class Units {
             throw new IllegalArgumentException("is too long", e);
         }
     }
+
+    /** The shortest exact way to write {@code d} in the file's own units: "1h", "90s", "250ms". */
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) return "0s";
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) return ms / sizes[i] + names[i];
+        }
+        return ms + "ms";
+    }
 }

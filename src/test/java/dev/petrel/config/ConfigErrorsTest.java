@@ -62,7 +62,7 @@ class ConfigErrorsTest {
     void unknownTableSuggestsTheClosest() throws Exception {
         assertThat(problems("[server]\n\n[relya]\nlocal_domains = []\n"))
                 .containsExactly(file() + ":3: unknown table [relya]; did you mean [relay]? "
-                        + "(known tables: [server], [smtp], [tls], [[listener]], [relay], [auth])");
+                        + "(known tables: [server], [smtp], [tls], [[listener]], [relay], [auth], [queue], [delivery], [local], [admin])");
         assertThat(problems("[[listeners]]\nname = \"a\"\n")).singleElement().asString()
                 .startsWith(file() + ":1: unknown table [listeners]; did you mean [[listener]]? ");
     }

@@ -74,6 +74,11 @@ class ConfigLoaderTest {
         assertThat(c.listeners()).extracting(Listener::name).containsExactly("smtp", "submission", "submissions");
         assertThat(c.relay().localDomains()).containsExactly("localhost", "example.com");
         assertThat(c.relay().trustedNetworks()).hasSize(2);
+        assertThat(c.queue()).isEqualTo(ConfigLoader.defaults().queue());
+        assertThat(c.delivery().routes()).extracting(PetrelConfig.Route::domain).containsExactly("partner.example.org", ".corp.example.net");
+        assertThat(c.delivery().smarthost()).isNull();
+        assertThat(c.local().users()).containsExactly("alice", "bob", "postmaster");
+        assertThat(c.local().aliases()).containsEntry("sales", java.util.List.of("alice", "bob"));
     }
 
     @Test
