@@ -11,7 +11,7 @@
 # Prints a table of the median rates and the Petrel/Postfix ratio; raw lines are kept in
 # $BENCH_DIR/accept-*.txt.  Stops everything it started.  Needs root (peer-bench does).
 set -euo pipefail
-BENCH_NAME=accept-bench
+BENCH_NAME=${BENCH_NAME:-accept-bench}
 . "$(dirname "$(readlink -f "$0")")/petrel-lib.sh"
 
 PEER_BENCH=${PEER_BENCH:-$PETREL_ROOT/../shared/bench/peer-bench.sh}
@@ -20,7 +20,7 @@ REPS=${REPS:-3}
 PEERS=${PEERS:-"postfix target"}
 WARMUP=${WARMUP:-1000}          # unrecorded messages per peer first (JIT warm-up for Petrel)
 RUN_TIMEOUT=${RUN_TIMEOUT:-120} # cap (s) per smtp-source run (peer-bench's 40 s is short for a slow disk)
-RESULTS=${RESULTS:-$BENCH_DIR/accept-$(date +%Y%m%d-%H%M%S).txt}
+RESULTS=${RESULTS:-$BENCH_DIR/${BENCH_NAME%-bench}-$(date +%Y%m%d-%H%M%S).txt}
 
 [ "$(id -u)" = 0 ] || bdie "run as root (peer-bench starts Postfix in its own namespace and cgroup)"
 [ -r "$PEER_BENCH" ] || bdie "peer-bench not found at $PEER_BENCH (set PEER_BENCH=/path/to/peer-bench.sh)"
@@ -42,7 +42,7 @@ petrel_start
 
 blog "running $PEER_BENCH: PEERS=\"$PEERS\" CASES=\"$CASES\" REPS=$REPS (raw lines: $RESULTS)"
 rc=0
-TARGET=$PETREL_ADDR TARGET_PID=$PETREL_PID PEERS=$PEERS E2E=0 CASES=$CASES REPS=$REPS \
+TARGET=$PETREL_ADDR TARGET_PID=$PETREL_PID PEERS=$PEERS E2E=${E2E:-0} CASES=$CASES REPS=$REPS \
   WARMUP=$WARMUP RUN_TIMEOUT=$RUN_TIMEOUT RESULTS=$RESULTS bash "$PEER_BENCH" || rc=$?
 [ "$rc" = 0 ] || blog "peer-bench exited with $rc"
 kill -0 "$PETREL_PID" 2>/dev/null || blog "WARNING: Petrel is no longer running (see $PETREL_LOG)"
@@ -50,11 +50,11 @@ blog "Petrel spool after the run: $(du -sh "$BENCH_DIR/data" 2>/dev/null | cut -
 
 # table from the stat=median lines: rate = smtp-source messages/s over the whole run
 echo
-awk -v cases="$CASES" '
+awk -v cases="$CASES" -v e2e="${E2E:-0}" '
   /stat=median/ {
     delete kv; for (i=1;i<=NF;i++) { split($i, f, "="); kv[f[1]]=f[2] }
     k=kv["peer"] SUBSEP kv["case"]
-    rate[k]=kv["rate"]; range[k]=kv["rate_range"]; cpu[k]=kv["peer_cpu_ms_per_msg"]; bad[k]=kv["failed_reps"]
+    rate[k]=(e2e ? kv["e2e_rate"] : kv["rate"]); range[k]=kv["rate_range"]; cpu[k]=kv["peer_cpu_ms_per_msg"]; bad[k]=kv["failed_reps"]
   }
   function get(a, peer, c) { return ((peer, c) in a) ? a[peer, c] : "-" }
   END {
@@ -66,6 +66,7 @@ awk -v cases="$CASES" '
       ratio=(t ~ /^[0-9.]+$/ && p ~ /^[0-9.]+$/ && p>0) ? sprintf("%.2f", t/p) : "-"
       printf fmt, c, t, p, ratio, get(cpu, "target", c), get(cpu, "postfix", c), get(bad, "target", c) "/" get(bad, "postfix", c)
     }
-    print "(medians; msg/s = accepted messages / smtp-source wall time; failed_reps = petrel/postfix)"
+    if (e2e) print "(medians; msg/s = messages / time from the first connection until the sink counted them all; failed_reps = petrel/postfix)"
+    else print "(medians; msg/s = accepted messages / smtp-source wall time; failed_reps = petrel/postfix)"
   }' "$RESULTS" | tee "${RESULTS%.txt}-table.txt"
 exit "$rc"

@@ -29,11 +29,18 @@ raise_nofile() {   # raise the open-file limit for us and our children: to $1, e
   [ "$h" -ge "$1" ] || blog "note: open files limited to $h (hard limit; wanted $1)"
 }
 
-petrel_write_config() {   # wipes the data dir, writes $PETREL_CONF
+petrel_write_config() {   # wipes the data dir, writes $PETREL_CONF; with PETREL_RELAY_TO=127.x:port, relays test.example there
   rm -rf "${BENCH_DIR:?}/data"
   mkdir -p "$BENCH_DIR/data"
+  local local_domain='"test.example"' delivery
+  delivery=$'[delivery]\nenabled = false   # accept and spool only: the accept rate is what is measured'
+  if [ -n "${PETREL_RELAY_TO:-}" ]; then
+    case "$PETREL_RELAY_TO" in 127.*:[0-9]*) ;; *) bdie "PETREL_RELAY_TO=$PETREL_RELAY_TO: must be 127.x.x.x:port" ;; esac
+    local_domain='"bench.test"'
+    delivery=$'[delivery]\nenabled = true\ntls = "none"\n\n[[delivery.route]]\ndomain = "test.example"\nto = "'"$PETREL_RELAY_TO"$'"\ntls = "none"'
+  fi
   cat > "$PETREL_CONF" <<EOF
-# written by bench/${BENCH_NAME:-bench} - loopback only, accept and spool
+# written by bench/${BENCH_NAME:-bench} - loopback only
 [server]
 hostname = "bench.test"
 data_dir = "$BENCH_DIR/data"
@@ -47,8 +54,10 @@ mode = "mx"
 tls = "none"
 
 [relay]
-local_domains = ["test.example"]
+local_domains = [$local_domain]
 trusted_networks = ["127.0.0.0/8"]
+
+$delivery
 EOF
 }
 
