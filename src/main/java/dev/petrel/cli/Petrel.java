@@ -1,0 +1,118 @@
+package dev.petrel.cli;
+
+import dev.petrel.admin.AdminServer;
+import dev.petrel.auth.UserStore;
+import dev.petrel.config.PetrelConfig;
+import dev.petrel.delivery.LocalDelivery;
+import dev.petrel.delivery.MxResolver;
+import dev.petrel.delivery.Route;
+import dev.petrel.delivery.Router;
+import dev.petrel.delivery.Transport;
+import dev.petrel.delivery.local.MaildirTransport;
+import dev.petrel.delivery.smtp.LmtpTransport;
+import dev.petrel.delivery.smtp.SmtpTransport;
+import dev.petrel.dns.DnsjavaResolver;
+import dev.petrel.dsn.DsnNotices;
+import dev.petrel.policy.LocalRecipients;
+import dev.petrel.queue.CommitListener;
+import dev.petrel.queue.FileSpool;
+import dev.petrel.queue.Scheduler;
+import dev.petrel.server.SmtpServer;
+import dev.petrel.server.tls.TlsContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The whole server assembled from one config: spool, users, scheduler with its router and
+ * transports, SMTP listeners and the admin endpoint. {@code petrel serve} runs one; integration
+ * tests run one in-process. The only place that knows how the parts fit together.
+ */
+public final class Petrel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("petrel");
+
+    private final PetrelConfig config;
+    private final FileSpool spool;
+    private final UserStore users;
+    private final Scheduler scheduler;
+    private final SmtpServer smtp;
+    private final AdminServer admin;
+
+    private Petrel(PetrelConfig config) throws IOException {
+        this.config = config;
+        Path dataDir = config.server().dataDir();
+        Files.createDirectories(dataDir);
+        this.spool = new FileSpool(dataDir.resolve("spool"));
+        this.users = new UserStore(config.auth().usersFile());
+        PetrelConfig.Delivery delivery = config.delivery();
+        List<String> localDomains = new ArrayList<>(config.relay().localDomains());
+        localDomains.add(config.server().hostname());
+        Router router = new Router(localDomains, delivery.routes(), delivery.smarthost(), delivery.tls());
+        Transport remote = new SmtpTransport(delivery, config.queue(),
+                new MxResolver(new DnsjavaResolver(delivery.resolver()), delivery.ipv6()));
+        Transport local = config.local().lmtp() != null
+                ? new LmtpTransport(config.local(), delivery, config.queue())
+                : new LocalDelivery(new LocalRecipients(config.local()),
+                        new MaildirTransport(config.local().maildirRoot(), config.server().hostname()));
+        this.scheduler = delivery.enabled()
+                ? new Scheduler(spool, router, route -> route instanceof Route.Local ? local : remote,
+                        new DsnNotices(config.server().hostname()), config.queue(), Clock.systemUTC())
+                : null;
+        this.smtp = new SmtpServer(config, spool, users,
+                () -> TlsContextFactory.serverContext(config.tls().certificate(), config.tls().privateKey(), dataDir,
+                        config.server().hostname()),
+                Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler);
+        this.admin = new AdminServer(config, scheduler == null ? new IdleQueue(spool) : scheduler, dataDir);
+    }
+
+    /** Builds and starts everything; on failure, whatever started is stopped again. */
+    public static Petrel start(PetrelConfig config) throws IOException {
+        Petrel p = new Petrel(config);
+        try {
+            if (p.scheduler != null) p.scheduler.start();
+            p.smtp.start();
+            p.admin.start();
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        if (p.scheduler == null) {
+            log.warn("delivery is off ([delivery] enabled = false, or no config file): accepted mail stays in the queue");
+        }
+        return p;
+    }
+
+    public PetrelConfig config() {
+        return config;
+    }
+
+    public FileSpool spool() {
+        return spool;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public SmtpServer smtp() {
+        return smtp;
+    }
+
+    /** The scheduler, or null when delivery is off. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        smtp.close();
+        if (scheduler != null) scheduler.close();
+    }
+}
