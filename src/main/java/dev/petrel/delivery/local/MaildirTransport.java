@@ -195,10 +195,12 @@ public final class MaildirTransport implements Transport {
     }
 
     private static String describe(IOException e, Path box) {
-        String what = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
-                ? fse.getFile() + ": " + fse.getReason()
-                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return what.contains(box.toString()) ? what : box + ": " + what;
+        // FileSystemException names the file, and its reason is errno's text ("Permission denied");
+        // without a reason, its type says what went wrong.
+        if (e instanceof java.nio.file.FileSystemException fse) {
+            return fse.getFile() + ": " + (fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName());
+        }
+        return box + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     private static String printable(String s) {

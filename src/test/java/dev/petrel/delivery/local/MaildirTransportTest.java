@@ -124,7 +124,7 @@ class MaildirTransportTest {
         assertThat(st).singleElement().satisfies(s -> {
             assertThat(s.outcome()).isEqualTo(Outcome.TEMPORARY_FAILURE);
             assertThat(s.dsn()).isEqualTo("4.2.0");
-            assertThat(s.reply()).startsWith("maildir delivery failed: ").contains(notADir.toString());
+            assertThat(s.reply()).isEqualTo("maildir delivery failed: " + notADir + ": FileAlreadyExistsException");
         });
     }
 
