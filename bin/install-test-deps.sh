@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bin/install-test-deps.sh - install the Debian packages the tests use, only those missing, and
 # make sure the system Postfix is not running (tests use only its binaries: smtp-sink,
-# smtp-source, postfix). Called by ./test and .ci/run; a no-op (no apt at all) when all is there.
+# smtp-source, postfix; Dovecot's binaries likewise: TestDovecot starts its own instance).
+# Called by ./test and .ci/run; a no-op (no apt at all) when all is there.
 # Needs root only when something is missing.
 set -euo pipefail
 
-PACKAGES="maven postfix swaks libnet-ssleay-perl python3 openssl ca-certificates dnsmasq-base"
+PACKAGES="maven postfix swaks libnet-ssleay-perl python3 openssl ca-certificates dnsmasq-base dovecot-core dovecot-lmtpd"
 APT_OPTS=(-q -o Acquire::Retries=3 -o Acquire::http::Timeout=30 -o DPkg::Lock::Timeout=120)
 START=$(date +%s)
 section() { printf '==== %s  (+%ss)\n' "$*" "$(( $(date +%s) - START ))" >&2; }

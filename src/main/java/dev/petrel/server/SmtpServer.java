@@ -3,6 +3,7 @@ package dev.petrel.server;
 import dev.petrel.config.PetrelConfig;
 import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.TlsMode;
+import dev.petrel.policy.LocalRecipients;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.ServerSession;
@@ -70,7 +71,7 @@ public final class SmtpServer implements AutoCloseable {
         this.limiter = new ConnectionLimiter(config.server().maxConnections(), config.server().maxConnectionsPerIp());
         List<String> local = new ArrayList<>(config.relay().localDomains());
         local.add(config.server().hostname());
-        RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks());
+        RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks(), new LocalRecipients(config.local()));
         PetrelConfig.Auth auth = config.auth();
         this.handler = new IntakeHandler(relay, spool,
                 new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener);

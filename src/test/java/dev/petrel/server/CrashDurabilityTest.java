@@ -297,7 +297,8 @@ class CrashDurabilityTest {
     private Sent newMessage(String label, int bodySize) {
         String token = label + "-" + HexFormat.of().toHexDigits(random.nextLong());
         String sender = "s-" + token + "@client.example";
-        String recipient = "r-" + token + "@" + DOMAIN;
+        // postmaster+tag: the one local user a default [local] section has (unknown users get 550 5.1.1)
+        String recipient = "postmaster+r-" + token + "@" + DOMAIN;
         StringBuilder body = new StringBuilder(bodySize + 200).append("token: ").append(token).append("\r\n");
         StringBuilder stuffed = new StringBuilder(bodySize + 300).append("token: ").append(token).append("\r\n");
         Random r = new Random(random.nextLong());
