@@ -17,6 +17,7 @@ import dev.petrel.policy.LocalRecipients;
 import dev.petrel.queue.CommitListener;
 import dev.petrel.queue.FileSpool;
 import dev.petrel.queue.Scheduler;
+import dev.petrel.queue.StaticQueue;
 import dev.petrel.server.SmtpServer;
 import dev.petrel.server.tls.TlsContextFactory;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class Petrel implements AutoCloseable {
                 () -> TlsContextFactory.serverContext(config.tls().certificate(), config.tls().privateKey(), dataDir,
                         config.server().hostname()),
                 Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler);
-        this.admin = new AdminServer(config, scheduler == null ? new IdleQueue(spool) : scheduler, dataDir);
+        this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
     }
 
     /** Builds and starts everything; on failure, whatever started is stopped again. */
