@@ -84,9 +84,9 @@ final class FakeServer implements AutoCloseable {
     }
 
     final class Peer {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
+        private Socket socket;
+        private BufferedReader in;
+        private OutputStream out;
 
         Peer(Socket socket) throws IOException {
             this.socket = socket;
@@ -96,6 +96,13 @@ final class FakeServer implements AutoCloseable {
 
         Socket socket() {
             return socket;
+        }
+
+        /** Server side of STARTTLS, after "220" was sent. */
+        void startTls(javax.net.ssl.SSLContext context) throws IOException {
+            socket = dev.petrel.server.tls.TlsContextFactory.upgrade(context, socket);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
         }
 
         String readLine() throws IOException {
