@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 final class SmtpConnection implements Closeable {
     /** Longer than RFC 5321's 512 octets, for servers that write long texts; beyond it is garbage. */
     private static final int MAX_LINE = 8192;
+    private static final int WRITE_BLOCK = 64 * 1024;
 
     private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
@@ -152,17 +153,23 @@ final class SmtpConnection implements Closeable {
         write(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Writes in blocks of {@value #WRITE_BLOCK} bytes, each within the write timeout: like RFC 5321's
+     * 3-minute "data block" timeout, a slow but moving link is fine, a stalled one is not.
+     */
     void write(byte[] bytes) throws IOException {
-        ScheduledFuture<?> alarm = WATCHDOG.schedule(this::writeTimedOut, millis(writeTimeout), TimeUnit.MILLISECONDS);
-        try {
-            out.write(bytes);
-            out.flush();
-        } catch (IOException e) {
-            if (writeTimedOut) throw new SocketTimeoutException("write timed out");
-            throw e;
-        } finally {
-            alarm.cancel(false);
+        for (int off = 0; off < bytes.length; off += WRITE_BLOCK) {
+            ScheduledFuture<?> alarm = WATCHDOG.schedule(this::writeTimedOut, millis(writeTimeout), TimeUnit.MILLISECONDS);
+            try {
+                out.write(bytes, off, Math.min(WRITE_BLOCK, bytes.length - off));
+            } catch (IOException e) {
+                if (writeTimedOut) throw new SocketTimeoutException("write timed out");
+                throw e;
+            } finally {
+                alarm.cancel(false);
+            }
         }
+        out.flush();
     }
 
     private void writeTimedOut() {
