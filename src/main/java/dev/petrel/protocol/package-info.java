@@ -1,7 +1,9 @@
 /**
  * Pure SMTP: command parsing, address syntax (RFC 5321, RFC 6531), ESMTP parameters, DATA and
  * BDAT framing, reply texts with enhanced status codes (RFC 3463), and the server session state
- * machine.
+ * machine. For the client side (outbound delivery): {@link ReplyParser} and {@link ClientReply}
+ * for server replies, {@link EhloCapabilities} for EHLO keywords, {@link DotStuffer} for DATA
+ * framing.
  *
  * <p>Does: turn the bytes a client sends into replies and actions ({@link ServerSession}), decide
  * what is syntactically valid and in which order commands may come. All reply text lives in
