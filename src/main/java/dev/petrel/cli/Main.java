@@ -1,5 +1,6 @@
 package dev.petrel.cli;
 
+import dev.petrel.admin.QueueCommand;
 import dev.petrel.auth.UserCommand;
 import dev.petrel.config.ConfigCommand;
 import picocli.CommandLine;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code petrel} command: dispatches to its subcommands. */
 @Command(name = "petrel", mixinStandardHelpOptions = true, version = "Petrel 0.1.0",
         description = "A mail transfer agent: SMTP in, a durable spool, relay out.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class, QueueCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,28 +1,23 @@
 package dev.petrel.cli;
 
-import dev.petrel.auth.UserStore;
 import dev.petrel.config.ConfigException;
 import dev.petrel.config.ConfigLoader;
 import dev.petrel.config.PetrelConfig;
-import dev.petrel.queue.FileSpool;
-import dev.petrel.server.SmtpServer;
-import dev.petrel.server.tls.TlsContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code petrel serve}: runs the SMTP listeners in the foreground until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run Petrel in the foreground. Without --config: safe embedded defaults on 127.0.0.1 "
-                + "(SMTP 2525, submission 2587 with STARTTLS, submissions 2465), data in ./petrel-data, nothing relayed.")
+                + "(SMTP 2525, submission 2587 with STARTTLS, submissions 2465), data in ./petrel-data, delivery off.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("petrel");
 
@@ -38,32 +33,25 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        Path dataDir = cfg.server().dataDir();
-        Files.createDirectories(dataDir);
         log.info("Petrel starting: config={}, data_dir={}, hostname={}",
-                cfg.source() == null ? "(embedded defaults)" : cfg.source(), dataDir.toAbsolutePath(), cfg.server().hostname());
-        FileSpool spool = new FileSpool(dataDir.resolve("spool"));
-        UserStore users = new UserStore(cfg.auth().usersFile());
-        SmtpServer server = new SmtpServer(cfg, spool,
-                users,
-                () -> TlsContextFactory.serverContext(cfg.tls().certificate(), cfg.tls().privateKey(), dataDir, cfg.server().hostname()),
-                Clock.systemUTC());
+                cfg.source() == null ? "(embedded defaults)" : cfg.source(), cfg.server().dataDir().toAbsolutePath(),
+                cfg.server().hostname());
+        Petrel petrel;
         try {
-            server.start();
+            petrel = Petrel.start(cfg);
         } catch (IOException e) {
             System.err.println("petrel serve: " + e.getMessage());
             return 1;
         }
-        if (users.usernames().isEmpty()) {
+        if (petrel.users().usernames().isEmpty()) {
             log.info("no users yet: add one with ./petrel user add NAME{} to use submission",
                     config == null ? "" : " --config " + config);
         }
-        log.info("Petrel ready: {} messages in the spool; no outbound delivery in this version, mail stays queued",
-                spool.list().size());
+        log.info("Petrel ready: {} messages in the queue", petrel.spool().list().size());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Petrel stopping");
-            server.close();
+            petrel.close();
             stopped.countDown();
         }));
         stopped.await();

@@ -1,9 +1,12 @@
 /**
- * Planned (issue "Relay"): the {@code Router} (recipient to transport) and the transports:
- * SMTP to MX hosts, local Maildir/LMTP, and capture. Nothing is implemented here yet: accepted
- * mail stays in the spool.
+ * Where mail goes and how it gets there: the {@link dev.petrel.delivery.Router} (recipient to
+ * {@link dev.petrel.delivery.Route}), MX resolution ({@link dev.petrel.delivery.MxResolver}), and
+ * the {@link dev.petrel.delivery.Transport}s: SMTP to MX hosts and relays ({@code delivery.smtp}),
+ * LMTP, and local Maildir ({@code delivery.local}, via {@link dev.petrel.delivery.LocalDelivery}).
  *
- * <p>Implemented so far: {@link dev.petrel.delivery.MxResolver}, the DNS-backed
- * {@link dev.petrel.delivery.TargetResolver} (RFC 5321 5.1 MX order, implicit MX, null MX).
+ * <p>Does not: decide when to try (that is the scheduler in {@code queue}), record outcomes
+ * (the scheduler does, before acting on them), or build bounces ({@code dsn}). A transport turns
+ * every failure of the destination into a per-recipient {@link dev.petrel.message.DeliveryStatus};
+ * it never throws for them.
  */
 package dev.petrel.delivery;
