@@ -28,7 +28,8 @@ class DeliveryConfigTest {
         PetrelConfig c = ConfigLoader.defaults();
         assertThat(c.queue()).isEqualTo(new PetrelConfig.Queue(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5),
                 Duration.ZERO, 100, 20, Duration.ofSeconds(5), 100));
-        assertThat(c.delivery()).isEqualTo(new PetrelConfig.Delivery(true, null, "localhost", Duration.ofSeconds(30),
+        // Without a config file delivery is off, so that nothing ever leaves the machine.
+        assertThat(c.delivery()).isEqualTo(new PetrelConfig.Delivery(false, null, "localhost", Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Duration.ofMinutes(10), OutboundTls.OPPORTUNISTIC, List.of(), null, true));
         assertThat(c.local()).isEqualTo(new PetrelConfig.Local(c.server().dataDir().resolve("mail"), List.of("postmaster"),
                 Map.of(), null, null));

@@ -343,6 +343,10 @@ class CrashDurabilityTest {
                     [relay]
                     local_domains = ["%s"]
                     trusted_networks = []
+
+                    # This test is about accepting: what it acknowledged must stay in the spool.
+                    [delivery]
+                    enabled = false
                     """.formatted(dataDir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), port, DOMAIN));
             int number = ++starts;
             String java = ProcessHandle.current().info().command().orElseThrow();
