@@ -33,7 +33,7 @@ petrel_write_config() {   # wipes the data dir, writes $PETREL_CONF; with PETREL
   rm -rf "${BENCH_DIR:?}/data"
   mkdir -p "$BENCH_DIR/data"
   local local_domain='"test.example"' delivery
-  delivery=$'[delivery]\nenabled = false   # accept and spool only: the accept rate is what is measured'
+  delivery=$'[delivery]\nenabled = false   # accept and spool only: the accept rate is what is measured\n\n[local]\nusers = ["bench"]\ncatch_all = "bench"   # any local part of test.example is accepted'
   if [ -n "${PETREL_RELAY_TO:-}" ]; then
     case "$PETREL_RELAY_TO" in 127.*:[0-9]*) ;; *) bdie "PETREL_RELAY_TO=$PETREL_RELAY_TO: must be 127.x.x.x:port" ;; esac
     local_domain='"bench.test"'
