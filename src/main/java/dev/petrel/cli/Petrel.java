@@ -44,6 +44,7 @@ public final class Petrel implements AutoCloseable {
     private final Scheduler scheduler;
     private final SmtpServer smtp;
     private final AdminServer admin;
+    private final List<AutoCloseable> transports = new ArrayList<>();
 
     private Petrel(PetrelConfig config) throws IOException {
         this.config = config;
@@ -55,12 +56,18 @@ public final class Petrel implements AutoCloseable {
         List<String> localDomains = new ArrayList<>(config.relay().localDomains());
         localDomains.add(config.server().hostname());
         Router router = new Router(localDomains, delivery.routes(), delivery.smarthost(), delivery.tls());
-        Transport remote = new SmtpTransport(delivery, config.queue(),
+        SmtpTransport remote = new SmtpTransport(delivery, config.queue(),
                 new MxResolver(new DnsjavaResolver(delivery.resolver()), delivery.ipv6()));
-        Transport local = config.local().lmtp() != null
-                ? new LmtpTransport(config.local(), delivery, config.queue())
-                : new LocalDelivery(new LocalRecipients(config.local()),
-                        new MaildirTransport(config.local().maildirRoot(), config.server().hostname()));
+        transports.add(remote);
+        Transport local;
+        if (config.local().lmtp() != null) {
+            LmtpTransport lmtp = new LmtpTransport(config.local(), delivery, config.queue());
+            transports.add(lmtp);
+            local = lmtp;
+        } else {
+            local = new LocalDelivery(new LocalRecipients(config.local()),
+                    new MaildirTransport(config.local().maildirRoot(), config.server().hostname()));
+        }
         this.scheduler = delivery.enabled()
                 ? new Scheduler(spool, router, route -> route instanceof Route.Local ? local : remote,
                         new DsnNotices(config.server().hostname()), config.queue(), Clock.systemUTC())
@@ -115,5 +122,12 @@ public final class Petrel implements AutoCloseable {
         admin.close();
         smtp.close();
         if (scheduler != null) scheduler.close();
+        for (AutoCloseable t : transports) {
+            try {
+                t.close(); // says QUIT on idle outbound connections
+            } catch (Exception e) {
+                log.debug("closing a transport: {}", e.toString());
+            }
+        }
     }
 }
