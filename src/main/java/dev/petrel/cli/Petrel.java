@@ -42,6 +42,8 @@ public final class Petrel implements AutoCloseable {
     private final FileSpool spool;
     private final UserStore users;
     private final Scheduler scheduler;
+    /** The transports, closed with the server so that pooled outbound connections get their QUIT. */
+    private final List<Transport> transports;
     private final SmtpServer smtp;
     private final AdminServer admin;
 
@@ -61,6 +63,7 @@ public final class Petrel implements AutoCloseable {
                 ? new LmtpTransport(config.local(), delivery, config.queue())
                 : new LocalDelivery(new LocalRecipients(config.local()),
                         new MaildirTransport(config.local().maildirRoot(), config.server().hostname()));
+        this.transports = List.of(remote, local);
         this.scheduler = delivery.enabled()
                 ? new Scheduler(spool, router, route -> route instanceof Route.Local ? local : remote,
                         new DsnNotices(config.server().hostname()), config.queue(), Clock.systemUTC())
@@ -115,5 +118,14 @@ public final class Petrel implements AutoCloseable {
         admin.close();
         smtp.close();
         if (scheduler != null) scheduler.close();
+        for (Transport t : transports) {
+            if (t instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    log.warn("closing {}: {}", t, e.toString());
+                }
+            }
+        }
     }
 }
