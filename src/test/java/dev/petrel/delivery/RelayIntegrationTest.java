@@ -359,6 +359,24 @@ class RelayIntegrationTest {
         assertThat(dns.count("mx.v6.test", "AAAA")).isEqualTo(1);
     }
 
+    // ---- shutdown
+
+    @Test
+    void shutdownSaysQuitOnPooledConnections() throws Exception {
+        dns.addMx("remote.test", 10, "mx.remote.test").addA("mx.remote.test", MX1);
+        SmtpSink sink = sink(MX1);
+        startPetrel(Settings.DEFAULT);
+        send(List.of("bob@remote.test"), message("bob@remote.test", "pooled"));
+        awaitOneMessage(sink);
+        awaitQueueEmpty();
+        assertThat(sink.commands("quit")).as("kept for reuse (connection_idle = 30s)").isZero();
+
+        petrel.close();
+        petrel = null;
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(sink.commands("quit")).isEqualTo(1));
+    }
+
     // ---- Petrel
 
     private void startPetrel(Settings s) throws Exception {
