@@ -97,7 +97,8 @@ public final class TestPostfix implements AutoCloseable {
 
     /**
      * A relaying client: mail for any domain (given with {@link #sendmail} or over SMTP from
-     * 127.0.0.0/8) goes to {@code relayhost}, without MX lookup and without TLS. Lives in
+     * 127.0.0.0/8) goes to {@code relayhost}, without MX lookup, with STARTTLS when offered
+     * ({@code smtp_tls_security_level = may}, the certificate is not checked). Lives in
      * {@code <tempDir>/postfix-relay}.
      */
     public static TestPostfix startRelay(Path tempDir, InetSocketAddress relayhost) throws IOException, InterruptedException {
@@ -409,7 +410,6 @@ public final class TestPostfix implements AutoCloseable {
                 # address rewriting), so a test can compare them byte for byte.
                 local_header_rewrite_clients =
                 smtpd_tls_security_level = none
-                smtp_tls_security_level = none
                 # Fast turnaround for tests.
                 queue_run_delay = 1s
                 minimal_backoff_time = 1s
@@ -419,6 +419,9 @@ public final class TestPostfix implements AutoCloseable {
             return common + """
                     relayhost = [%s]:%d
                     smtpd_relay_restrictions = permit_mynetworks, reject
+                    # STARTTLS when the relay offers it, any certificate (logged at level 1).
+                    smtp_tls_security_level = may
+                    smtp_tls_loglevel = 1
                     """.formatted(relayhost.getAddress().getHostAddress(), relayhost.getPort());
         }
         return common + """
@@ -429,6 +432,7 @@ public final class TestPostfix implements AutoCloseable {
                 virtual_uid_maps = static:%3$d
                 virtual_gid_maps = static:%3$d
                 virtual_minimum_uid = 1
+                smtp_tls_security_level = none
                 # Nothing leaves this instance (bounces included).
                 default_transport = error:this test MX sends no mail
                 relay_transport = error:this test MX sends no mail
@@ -459,6 +463,7 @@ public final class TestPostfix implements AutoCloseable {
                 discard    unix  -       -       n       -       -       discard
                 anvil      unix  -       -       n       -       1       anvil
                 scache     unix  -       -       n       -       1       scache
+                tlsmgr     unix  -       -       n       1000?   1       tlsmgr
                 virtual    unix  -       n       n       -       -       virtual
                 postlog    unix-dgram n  -       n       -       1       postlogd
                 """.formatted(port);
