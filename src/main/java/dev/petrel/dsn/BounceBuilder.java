@@ -199,6 +199,10 @@ public final class BounceBuilder {
             if (e.action() != action) continue;
             DeliveryStatus s = e.status();
             String why = s.remoteReply() ? "host " + hostAndIp(s.relay()) + " said: " + s.reply() : s.reply();
+            // RFC 3463 4.4.7: we gave up; say so before the last error the remote host gave.
+            if (action == Action.FAILED && s.dsn().equals("4.4.7") && s.remoteReply()) {
+                why = "delivery time expired; the last attempt failed: " + why;
+            }
             String label = action == Action.RELAYED ? " (relayed)" : "";
             out.add("");
             out.addAll(Lines.wrap("<" + e.recipient().address() + ">" + label + ": " + why, 72, "    "));

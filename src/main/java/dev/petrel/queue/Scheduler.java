@@ -262,10 +262,13 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         List<String> lines = new ArrayList<>();
         for (int i : q.unfinished()) {
             DeliveryStatus last = q.last[i];
-            String why = "message expired after " + human(config.maxAge()) + " in the queue"
+            // Status 4.4.7 says "expired"; a remote server's last reply stays verbatim so that the
+            // bounce can quote it as the Diagnostic-Code, as Postfix does.
+            boolean remote = last != null && last.remoteReply();
+            String why = remote ? last.reply() : "message expired after " + human(config.maxAge()) + " in the queue"
                     + (last == null ? "" : "; last error: " + last.reply());
             DeliveryStatus s = new DeliveryStatus(q.envelope.recipients().get(i).address(), Outcome.PERMANENT_FAILURE,
-                    "4.4.7", why, last == null ? "none" : last.relay(), false);
+                    "4.4.7", why, last == null ? "none" : last.relay(), remote);
             q.states[i] = State.FAILED;
             q.last[i] = s;
             lines.add(StatusRecord.outcome(i, now, s));
