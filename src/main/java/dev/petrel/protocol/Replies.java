@@ -88,6 +88,9 @@ public final class Replies {
     public static final Reply LINE_TOO_LONG_IN_DATA =
             Reply.of(550, "5.6.0", "Message rejected: a line is longer than 998 octets (RFC 5322); wrap it or use quoted-printable");
 
+    public static final Reply TOO_MANY_HOPS =
+            Reply.of(554, "5.4.6", "Message rejected: too many hops (more than 50 Received: headers); mail loop?");
+
     public static Reply queued(String queueId) {
         return Reply.of(250, "2.0.0", "Ok: queued as " + queueId);
     }

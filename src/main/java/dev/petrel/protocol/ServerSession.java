@@ -41,6 +41,8 @@ public final class ServerSession implements SessionView {
     static final int MAX_COMMAND_LINE = 512;
     /** RFC 4954 section 4: an AUTH line may be up to 12288 octets. */
     static final int MAX_AUTH_LINE = 12288;
+    /** Received: headers (ours included) beyond which a message is taken to be looping, as Postfix's hopcount_limit. */
+    static final int MAX_HOPS = 50;
     private static final Set<String> NON_SMTP_VERBS = Set.of("GET", "POST", "HEAD", "PUT", "CONNECT", "OPTIONS", "USER");
 
     private enum Mode { COMMAND, AUTH, DATA, BDAT, CLOSED }
@@ -191,10 +193,16 @@ public final class ServerSession implements SessionView {
         lineOverflow = false;
         boolean crlf = len > 0 && line[len - 1] == '\r';
         if (crlf) len--;
+        boolean bareLineEnding = indexOf(line, 0, len, (byte) '\r') >= 0 || (!crlf && settings.rejectBareLineEndings());
+        if (mode == Mode.AUTH && (overflow || bareLineEnding)) {
+            // A broken line ends the exchange, so that the next command is not taken as SASL data.
+            mode = Mode.COMMAND;
+            saslExchange = null;
+        }
         if (overflow) {
             return error(out, mode == Mode.AUTH ? "AUTH" : "command", Replies.LINE_TOO_LONG);
         }
-        if (indexOf(line, 0, len, (byte) '\r') >= 0 || (!crlf && settings.rejectBareLineEndings())) {
+        if (bareLineEnding) {
             return error(out, "command", Replies.BARE_LINE_ENDING_IN_COMMAND);
         }
         String text;
@@ -204,6 +212,8 @@ public final class ServerSession implements SessionView {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(line, 0, len)).toString();
         } catch (CharacterCodingException e) {
+            mode = mode == Mode.AUTH ? Mode.COMMAND : mode;
+            saslExchange = null;
             return error(out, "command", Reply.of(500, "5.5.2", "Command is not valid UTF-8"));
         }
         if (mode == Mode.AUTH) return authResponse(out, text);
@@ -359,7 +369,11 @@ public final class ServerSession implements SessionView {
         } else if (!usedBdat) {
             usedBdat = true;
             bdatError = openMessage(-1);
-            if (bdatError == null) decoder = ContentDecoder.forBdat(settings.maxMessageSize());
+            if (bdatError == null) {
+                decoder = ContentDecoder.forBdat(settings.maxMessageSize());
+            } else {
+                resetTransaction(); // the transaction failed; later chunks get 503 and are still read
+            }
         }
         mode = Mode.BDAT;
         if (bdatRemaining == 0) {
@@ -413,6 +427,8 @@ public final class ServerSession implements SessionView {
             refusal = Replies.BARE_LINE_ENDING_IN_DATA;
         } else if (settings.rejectLongLines() && decoder.sawLongLine()) {
             refusal = Replies.LINE_TOO_LONG_IN_DATA;
+        } else if (sink.hops.hops() > MAX_HOPS) {
+            refusal = Replies.TOO_MANY_HOPS;
         }
         StoringSink s = sink;
         sink = null;
@@ -588,6 +604,7 @@ public final class ServerSession implements SessionView {
      */
     private static final class StoringSink implements ContentDecoder.Sink {
         private final MessageSink target;
+        private final HopCounter hops = new HopCounter();
         private IOException failure;
 
         StoringSink(MessageSink target) {
@@ -596,6 +613,7 @@ public final class ServerSession implements SessionView {
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
+            hops.feed(bytes, offset, length);
             if (failure != null) return;
             try {
                 target.write(bytes, offset, length);
