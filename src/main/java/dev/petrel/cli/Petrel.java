@@ -50,7 +50,7 @@ public final class Petrel implements AutoCloseable {
         this.config = config;
         Path dataDir = config.server().dataDir();
         Files.createDirectories(dataDir);
-        this.spool = new FileSpool(dataDir.resolve("spool"));
+        this.spool = new FileSpool(dataDir.resolve("spool"), FileSpool.DEFAULT_RESERVE_BYTES, true);
         this.users = new UserStore(config.auth().usersFile());
         PetrelConfig.Delivery delivery = config.delivery();
         List<String> localDomains = new ArrayList<>(config.relay().localDomains());
@@ -128,6 +128,11 @@ public final class Petrel implements AutoCloseable {
             } catch (Exception e) {
                 log.debug("closing a transport: {}", e.toString());
             }
+        }
+        try {
+            spool.close();
+        } catch (IOException e) {
+            log.debug("releasing the spool lock: {}", e.toString());
         }
     }
 }

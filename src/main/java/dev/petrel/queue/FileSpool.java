@@ -57,6 +57,8 @@ public final class FileSpool implements Spool {
     private final FileAttribute<?>[] privateFile;
     private final GroupDirectorySync queueSync;
     private final LongAdder commits = new LongAdder();
+    private final Path root;
+    private java.nio.channels.FileLock lock;
 
     /** Opens (creating if needed) the spool under {@code root} with the default reserve. */
     public FileSpool(Path root) throws IOException {
@@ -70,6 +72,14 @@ public final class FileSpool implements Spool {
      * @param reserveBytes free space that must remain after a message is accepted
      */
     public FileSpool(Path root, long reserveBytes) throws IOException {
+        this(root, reserveBytes, false);
+    }
+
+    /**
+     * Opens the spool for a server: with {@code exclusive}, the spool is claimed for this process
+     * (see {@link #lockExclusively()}) before anything in it is touched.
+     */
+    public FileSpool(Path root, long reserveBytes, boolean exclusive) throws IOException {
         if (reserveBytes < 0) throw new IllegalArgumentException("reserve must not be negative: " + reserveBytes);
         Path absRoot = root.toAbsolutePath().normalize();
         this.tmp = absRoot.resolve("tmp");
@@ -86,8 +96,10 @@ public final class FileSpool implements Spool {
         createDurably(absRoot, privateDir);
         createDurably(tmp, privateDir);
         createDurably(queue, privateDir);
+        this.root = absRoot;
         this.store = Files.getFileStore(absRoot);
         this.queueSync = new GroupDirectorySync(queue);
+        if (exclusive) lockExclusively();
         removeUnfinished();
         removeOrphanStatus();
     }
@@ -162,10 +174,17 @@ public final class FileSpool implements Spool {
         Path file = statusFile(id);
         boolean created = !Files.exists(file);
         byte[] line = text.toString().getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND), privateFile)) {
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), privateFile)) {
+            long end = ch.size();
+            // A crash may have torn the last line; start on a fresh line so this record stays whole.
+            if (end > 0) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                ch.read(last, end - 1);
+                if (last.get(0) != '\n') line = ("\n" + text).getBytes(StandardCharsets.UTF_8);
+            }
             ByteBuffer b = ByteBuffer.wrap(line);
-            while (b.hasRemaining()) ch.write(b);
+            while (b.hasRemaining()) end += ch.write(b, end);
             ch.force(false);
         } catch (IOException e) {
             throw full(e, id);
@@ -178,7 +197,8 @@ public final class FileSpool implements Spool {
     public List<String> readStatus(QueueId id) throws IOException {
         Path file = statusFile(id);
         if (!Files.exists(file)) return List.of();
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        // Lenient decoding: a torn multi-byte character must not make the log unreadable.
+        String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
         // The last element is "" after a complete final line, or a torn line cut by a crash.
         lines.removeLast();
@@ -192,6 +212,35 @@ public final class FileSpool implements Spool {
         // bring back the message without the record of who already has it.
         queueSync.sync();
         Files.deleteIfExists(statusFile(id));
+    }
+
+    /**
+     * Claims the spool for this process until {@link #close()}: two servers on one spool would
+     * deliver everything twice, and each would delete the other's unfinished messages at start.
+     * The server calls this; tools and tests that only read the spool do not.
+     */
+    public synchronized void lockExclusively() throws IOException {
+        if (lock != null) return;
+        Path file = root.resolve("lock");
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            ch.close();
+            throw new IOException("the spool " + root + " is in use by another Petrel process"
+                    + " (stop it first, or give this one its own data_dir)");
+        }
+        lock = l;
+    }
+
+    /** Releases the lock taken by {@link #lockExclusively()}, if any. */
+    public synchronized void close() throws IOException {
+        if (lock != null) lock.channel().close();
+        lock = null;
     }
 
     /** Deletes status logs whose message is gone (a crash between the two deletions of remove()). */

@@ -97,10 +97,15 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
             messages.put(id, q);
             loaded++;
             synchronized (q) {
-                if (q.finished()) {
-                    finishRound(q); // a crash came between the last outcome and the removal
-                } else {
-                    schedule(q, q.nextAttempt == null ? clock.instant() : q.nextAttempt);
+                try {
+                    if (q.finished()) {
+                        finishRound(q); // a crash came between the last outcome and the removal
+                    } else {
+                        schedule(q, q.nextAttempt == null ? clock.instant() : q.nextAttempt);
+                    }
+                } catch (RuntimeException e) {
+                    log.error("{}: cannot resume, retrying later: {}", id, e.toString(), e);
+                    schedule(q, clock.instant().plus(config.retryMin()));
                 }
             }
         }
@@ -148,6 +153,18 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
     }
 
     private void dispatch(QueuedMessage q, long generation) {
+        try {
+            dispatchJobs(q, generation);
+        } catch (RuntimeException e) {
+            // An exception escaping a timer task would be swallowed and the message never tried again.
+            log.error("{}: scheduling failed, retrying later: {}", q.id, e.toString(), e);
+            synchronized (q) {
+                schedule(q, clock.instant().plus(config.retryMin()));
+            }
+        }
+    }
+
+    private void dispatchJobs(QueuedMessage q, long generation) {
         Map<Route, List<Integer>> jobs = new LinkedHashMap<>();
         synchronized (q) {
             if (closed || q.removed || q.held || q.jobsInFlight > 0 || q.generation != generation) return;
@@ -168,23 +185,40 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         List<DeliveryStatus> statuses;
         Semaphore destination = perDestination.computeIfAbsent(route.key(), k -> new Semaphore(config.maxConnectionsPerDestination()));
         try {
-            connections.acquire();
+            // The destination's permit first: jobs waiting for a busy destination must not hold
+            // the global permits that other destinations need.
+            destination.acquire();
             try {
-                destination.acquire();
+                connections.acquire();
                 try {
                     statuses = attempt(q, route, recipients);
                 } finally {
-                    destination.release();
+                    connections.release();
                 }
             } finally {
-                connections.release();
+                destination.release();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            statuses = recipients.stream().map(r -> DeliveryStatus.temporary(r.address(), "4.3.0",
-                    "delivery interrupted (server shutting down)", "none")).toList();
+            statuses = failAll(recipients, "delivery interrupted (server shutting down)");
+        } catch (Throwable t) {
+            // Whatever happens, the job must be recorded, or the message would wait forever.
+            log.error("{}: delivery job failed: {}", q.id, t.toString(), t);
+            statuses = failAll(recipients, "local error in processing: " + t);
         }
-        record(q, indexes, statuses);
+        try {
+            record(q, indexes, statuses);
+        } catch (RuntimeException e) {
+            log.error("{}: recording the outcome failed, retrying later: {}", q.id, e.toString(), e);
+            synchronized (q) {
+                q.jobsInFlight = 0;
+                schedule(q, clock.instant().plus(config.retryMin()));
+            }
+        }
+    }
+
+    private static List<DeliveryStatus> failAll(List<Recipient> recipients, String why) {
+        return recipients.stream().map(r -> DeliveryStatus.temporary(r.address(), "4.3.0", why, "none")).toList();
     }
 
     private List<DeliveryStatus> attempt(QueuedMessage q, Route route, List<Recipient> recipients) {
@@ -214,6 +248,9 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
             for (int k = 0; k < indexes.size(); k++) {
                 int i = indexes.get(k);
                 DeliveryStatus s = statuses.get(k);
+                if (q.states[i] == State.FAILED && s.outcome() != Outcome.DELIVERED) {
+                    continue; // the operator bounced it while this job ran; that stands
+                }
                 q.states[i] = switch (s.outcome()) {
                     case DELIVERED -> State.DELIVERED;
                     case PERMANENT_FAILURE -> State.FAILED;
@@ -403,6 +440,7 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         QueuedMessage q = messages.get(id);
         if (q == null) return false;
         synchronized (q) {
+            if (q.removed) return false;
             if (q.held == held) return true;
             try {
                 spool.appendStatus(id, List.of(StatusRecord.held(held, clock.instant())));
@@ -433,6 +471,7 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         QueuedMessage q = messages.get(id);
         if (q == null) return false;
         synchronized (q) {
+            if (q.removed) return false;
             Instant now = clock.instant();
             List<String> lines = new ArrayList<>();
             for (int i : q.unfinished()) {
