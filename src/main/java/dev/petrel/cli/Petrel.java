@@ -4,6 +4,7 @@ import dev.petrel.admin.AdminServer;
 import dev.petrel.auth.UserStore;
 import dev.petrel.config.PetrelConfig;
 import dev.petrel.delivery.LocalDelivery;
+import dev.petrel.delivery.LoopGuard;
 import dev.petrel.delivery.MxResolver;
 import dev.petrel.delivery.Route;
 import dev.petrel.delivery.Router;
@@ -56,8 +57,11 @@ public final class Petrel implements AutoCloseable {
         List<String> localDomains = new ArrayList<>(config.relay().localDomains());
         localDomains.add(config.server().hostname());
         Router router = new Router(localDomains, delivery.routes(), delivery.smarthost(), delivery.tls());
-        SmtpTransport remote = new SmtpTransport(delivery, config.queue(),
-                new MxResolver(new DnsjavaResolver(delivery.resolver()), delivery.ipv6()));
+        // The listeners exist only after start(); the guard asks them at delivery time.
+        java.util.concurrent.atomic.AtomicReference<SmtpServer> listeners = new java.util.concurrent.atomic.AtomicReference<>();
+        SmtpTransport remote = new SmtpTransport(delivery, config.queue(), new LoopGuard(
+                new MxResolver(new DnsjavaResolver(delivery.resolver()), delivery.ipv6()),
+                target -> listeners.get() != null && listeners.get().isOwnAddress(target)));
         transports.add(remote);
         Transport local;
         if (config.local().lmtp() != null) {
@@ -76,6 +80,7 @@ public final class Petrel implements AutoCloseable {
                 () -> TlsContextFactory.serverContext(config.tls().certificate(), config.tls().privateKey(), dataDir,
                         config.server().hostname()),
                 Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler);
+        listeners.set(smtp);
         this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
     }
 

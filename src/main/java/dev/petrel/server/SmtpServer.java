@@ -109,6 +109,29 @@ public final class SmtpServer implements AutoCloseable {
         return (InetSocketAddress) sockets.get(index).getLocalSocketAddress();
     }
 
+    /**
+     * True when a connection to {@code target} would reach one of our own listeners: the same port
+     * on the address a listener is bound to, or on any local address when it is bound to all of them.
+     */
+    public synchronized boolean isOwnAddress(InetSocketAddress target) {
+        for (ServerSocket ss : sockets) {
+            if (ss.isClosed() || ss.getLocalPort() != target.getPort()) continue;
+            java.net.InetAddress bound = ss.getInetAddress();
+            if (bound.equals(target.getAddress())) return true;
+            if (bound.isAnyLocalAddress() && isLocal(target.getAddress())) return true;
+        }
+        return false;
+    }
+
+    private static boolean isLocal(java.net.InetAddress a) {
+        if (a.isLoopbackAddress() || a.isAnyLocalAddress()) return true;
+        try {
+            return java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
     public int openConnections() {
         return limiter.open();
     }
