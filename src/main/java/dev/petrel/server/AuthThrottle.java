@@ -39,7 +39,7 @@ final class AuthThrottle {
 
     /** Records a failure and returns how long to pause before answering. */
     Duration failed(InetAddress ip) {
-        if (failures.size() > MAX_TRACKED_IPS) failures.clear(); // bounded memory under a spray from many IPs
+        if (failures.size() > MAX_TRACKED_IPS) pruneExpired(); // bounded memory under a spray from many IPs
         Deque<Instant> times = failures.computeIfAbsent(ip, k -> new ArrayDeque<>());
         int count;
         synchronized (times) {
@@ -51,7 +51,19 @@ final class AuthThrottle {
     }
 
     void succeeded(InetAddress ip) {
-        failures.remove(ip);
+        // Deliberately no reset: with one valid account an attacker could otherwise clear the
+        // count between guesses at other accounts. Failures age out of the window instead.
+    }
+
+    private void pruneExpired() {
+        Instant cutoff = clock.instant().minus(window);
+        failures.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                Instant newest = e.getValue().peekLast();
+                return newest == null || newest.isBefore(cutoff);
+            }
+        });
+        if (failures.size() > MAX_TRACKED_IPS) failures.clear(); // still too many: a spray; start over
     }
 
     private int recentFailures(InetAddress ip) {

@@ -141,12 +141,10 @@ public final class SmtpServer implements AutoCloseable {
             Socket s;
             try {
                 s = ss.accept();
-            } catch (SocketException e) {
+            } catch (IOException e) {
                 if (closed) return;
                 log.warn("accept on {} failed: {}", lc.name(), e.getMessage());
-                continue;
-            } catch (IOException e) {
-                log.warn("accept on {} failed: {}", lc.name(), e.getMessage());
+                pauseAfterAcceptFailure(); // e.g. out of file descriptors: do not spin
                 continue;
             }
             var ip = s.getInetAddress();
@@ -166,6 +164,14 @@ public final class SmtpServer implements AutoCloseable {
                     Thread.ofVirtual().name("smtp-" + id).start(self[0]);
                 }
             }
+        }
+    }
+
+    private static void pauseAfterAcceptFailure() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

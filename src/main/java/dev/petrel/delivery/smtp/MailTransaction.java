@@ -164,7 +164,11 @@ final class MailTransaction {
             return data.code() != 354 && reset();
         }
         if (data.code() != 354) {
-            for (int i : accepted) results[i] = status(i, data);
+            // Any other positive answer to DATA is a broken server: no content went over, so the
+            // message cannot count as delivered.
+            ClientReply failure = data.code() < 400
+                    ? ClientReply.of(451, List.of("4.5.0 unexpected reply to DATA: " + data.verbatim())) : data;
+            for (int i : accepted) results[i] = status(i, failure);
             return reset();
         }
         c.phase("sending message content");
