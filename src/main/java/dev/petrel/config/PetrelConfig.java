@@ -25,7 +25,8 @@ public record PetrelConfig(
         Queue queue,
         Delivery delivery,
         Local local,
-        Admin admin) {
+        Admin admin,
+        Policy policy) {
 
     public PetrelConfig {
         Objects.requireNonNull(server, "server");
@@ -38,11 +39,23 @@ public record PetrelConfig(
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** A config with the default [senders], [limits], [rate_limits] and no DNSBLs. */
+    public PetrelConfig(Path source, Server server, Smtp smtp, Tls tls, List<Listener> listeners, Relay relay, Auth auth,
+                        Queue queue, Delivery delivery, Local local, Admin admin) {
+        this(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, Policy.DEFAULTS);
+    }
+
+    /** A copy with another envelope policy (tests build configs this way). */
+    public PetrelConfig withPolicy(Policy policy) {
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy);
     }
 
     /** A copy with other delivery-side settings (tests build configs this way). */
     public PetrelConfig withDelivery(Queue queue, Delivery delivery, Local local, Admin admin) {
-        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin);
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy);
     }
 
     /**
@@ -213,4 +226,89 @@ public record PetrelConfig(
      * @param address where it listens; port 0 picks a free port, written to {@code <data_dir>/admin.address}
      */
     public record Admin(InetSocketAddress address) {}
+
+    /**
+     * Envelope policy beyond relay control: sender identity, limits, rate limits and DNS block lists.
+     */
+    public record Policy(Senders senders, Limits limits, RateLimits rates, List<Dnsbl> dnsbls) {
+        public static final Policy DEFAULTS = new Policy(
+                new Senders(java.util.Map.of(), true, true),
+                new Limits(64 * 1024, 20, 1000, 0, 60, true),
+                new RateLimits(Rate.NONE, Rate.NONE, Rate.NONE, Rate.NONE, 10, Duration.ofMinutes(15)),
+                List.of());
+
+        public Policy {
+            dnsbls = List.copyOf(dnsbls);
+        }
+    }
+
+    /**
+     * [senders]: which addresses an authenticated user may send as (like Postfix's
+     * smtpd_sender_login_maps with reject_sender_login_mismatch).
+     *
+     * @param allowed          user → patterns: a full address {@code alice@example.com}, a whole
+     *                         domain {@code @example.com}, or {@code *} for any address. A user
+     *                         without an entry may use their user name when it is an address, else
+     *                         {@code <user>@<each local domain>}.
+     * @param checkFromHeader  also require the {@code From:} header address(es) to be allowed (end of DATA)
+     * @param refuseLocalSenderFromOutside unauthenticated mail on an mx listener whose envelope
+     *                         sender is in a local domain is refused unless it comes from a trusted network
+     */
+    public record Senders(java.util.Map<String, List<String>> allowed, boolean checkFromHeader,
+                          boolean refuseLocalSenderFromOutside) {
+        public Senders {
+            allowed = java.util.Map.copyOf(allowed);
+        }
+    }
+
+    /**
+     * [limits]: bounds on what one client may make the server do.
+     *
+     * @param maxHeaderSize              octets of the header section of a message (552 5.3.4 beyond)
+     * @param maxMimeDepth               nesting of multipart parts (554 5.6.0 beyond)
+     * @param maxCommandsPerSession      commands in one session before 421 4.7.0
+     * @param minDataRate                octets per second below which a DATA/BDAT transfer is cut
+     *                                   off with 421 4.4.2 (checked after the first 30 seconds); 0: off
+     * @param maxNewConnectionsPerIpPerMinute new connections from one IP per minute (421 4.7.0 beyond); 0: off
+     * @param forbidUnauthPipelining     like Postfix's smtpd_forbid_unauth_pipelining: a client that
+     *                                   is not authenticated and sends commands where it must wait
+     *                                   for a reply (before the greeting, after HELO, around DATA)
+     *                                   is disconnected with 554 5.5.0
+     */
+    public record Limits(int maxHeaderSize, int maxMimeDepth, int maxCommandsPerSession, int minDataRate,
+                         int maxNewConnectionsPerIpPerMinute, boolean forbidUnauthPipelining) {}
+
+    /**
+     * [rate_limits]: token buckets. Exceeding one gets 450 4.7.1 with a hint when to retry.
+     *
+     * @param authFailuresPerUser failed AUTH attempts for one user name within {@code authFailureWindow}
+     *                            before that user is locked out (454 4.7.0) whatever the client IP
+     */
+    public record RateLimits(Rate messagesPerUser, Rate recipientsPerUser, Rate messagesPerIp, Rate recipientsPerIp,
+                             int authFailuresPerUser, Duration authFailureWindow) {}
+
+    /** {@code count} per {@code window}; count 0 means unlimited. */
+    public record Rate(int count, Duration window) {
+        public static final Rate NONE = new Rate(0, Duration.ofMinutes(1));
+
+        public boolean unlimited() {
+            return count == 0;
+        }
+    }
+
+    /**
+     * One DNS block list ([[dnsbl]]).
+     *
+     * @param zone   e.g. {@code zen.spamhaus.org}; the client's reversed IP is looked up under it
+     * @param stage  CONNECT: refuse at the greeting with 554; RCPT: refuse each RCPT with 554 5.7.1
+     * @param reply  the reply text; {@code $ip} and {@code $zone} are replaced
+     * @param codes  A-record answers that count as listed (e.g. 127.0.0.2); empty: any answer
+     */
+    public record Dnsbl(String zone, DnsblStage stage, String reply, List<String> codes) {
+        public Dnsbl {
+            codes = List.copyOf(codes);
+        }
+    }
+
+    public enum DnsblStage { CONNECT, RCPT }
 }
