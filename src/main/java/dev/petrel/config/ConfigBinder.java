@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigBinder {
     private static final List<String> TABLES = List.of("server", "smtp", "tls", "listener", "relay", "auth",
-            "queue", "delivery", "local", "admin");
+            "queue", "delivery", "local", "admin", "senders", "limits", "rate_limits", "dnsbl");
     static final Pattern HOSTNAME =
             Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -72,8 +72,14 @@ final class ConfigBinder {
         PetrelConfig.Delivery delivery = d.delivery(table("delivery"), server, relay);
         PetrelConfig.Local local = d.local(table("local"), server.dataDir());
         PetrelConfig.Admin admin = d.admin(table("admin"));
+        PetrelConfig.Policy policy = new PetrelConfig.Policy(
+                SendersBinder.bind(table("senders"), relay.localDomains()),
+                LimitsBinder.bind(table("limits")),
+                RateLimitsBinder.bind(table("rate_limits")),
+                DnsblBinder.bind(root.get("dnsbl"), locator, problems));
         return problems.isEmpty()
-                ? new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin) : null;
+                ? new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy)
+                : null;
     }
 
     private Server server(Section s) {
