@@ -59,8 +59,9 @@ public final class Petrel implements AutoCloseable {
         Router router = new Router(localDomains, delivery.routes(), delivery.smarthost(), delivery.tls());
         // The listeners exist only after start(); the guard asks them at delivery time.
         java.util.concurrent.atomic.AtomicReference<SmtpServer> listeners = new java.util.concurrent.atomic.AtomicReference<>();
+        DnsjavaResolver dns = new DnsjavaResolver(delivery.resolver()); // shared by delivery and [[dnsbl]]
         SmtpTransport remote = new SmtpTransport(delivery, config.queue(), new LoopGuard(
-                new MxResolver(new DnsjavaResolver(delivery.resolver()), delivery.ipv6()),
+                new MxResolver(dns, delivery.ipv6()),
                 target -> listeners.get() != null && listeners.get().isOwnAddress(target)));
         transports.add(remote);
         Transport local;
@@ -79,7 +80,7 @@ public final class Petrel implements AutoCloseable {
         this.smtp = new SmtpServer(config, spool, users,
                 () -> TlsContextFactory.serverContext(config.tls().certificate(), config.tls().privateKey(), dataDir,
                         config.server().hostname()),
-                Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler);
+                Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler, dns);
         listeners.set(smtp);
         this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
     }

@@ -18,7 +18,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One client connection, run on its own virtual thread: implicit TLS if the listener wants it,
@@ -33,16 +35,18 @@ final class Connection implements Runnable {
     private final ListenerContext listener;
     private final String sessionId;
     private final Function<TlsInfo, ServerSession> sessions;
+    private final Supplier<Optional<Reply>> connectCheck;
     private final Runnable onClose;
     private Socket socket;
 
     Connection(Socket socket, ListenerContext listener, String sessionId,
-               Function<TlsInfo, ServerSession> sessions, Runnable onClose) {
+               Function<TlsInfo, ServerSession> sessions, Supplier<Optional<Reply>> connectCheck, Runnable onClose) {
         this.plain = socket;
         this.socket = socket;
         this.listener = listener;
         this.sessionId = sessionId;
         this.sessions = sessions;
+        this.connectCheck = connectCheck;
         this.onClose = onClose;
     }
 
@@ -65,6 +69,13 @@ final class Connection implements Runnable {
             if (talkedBeforeGreeting()) {
                 write(Replies.TALKED_BEFORE_GREETING.toWire());
                 end = "pregreet";
+                return;
+            }
+            // A listed client gets 554 instead of 220 (RFC 5321 3.1) and is closed.
+            Optional<Reply> refusal = connectCheck.get();
+            if (refusal.isPresent()) {
+                write(refusal.get().toWire());
+                end = "refused (" + refusal.get() + ")";
                 return;
             }
             write(session.greet().toWire());

@@ -3,6 +3,8 @@ package dev.petrel.server;
 import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
+import dev.petrel.config.PetrelConfig.DnsblStage;
+import dev.petrel.policy.DnsblChecker;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.policy.Verdict;
 import dev.petrel.protocol.ReceivedHeader;
@@ -17,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -33,12 +36,21 @@ final class IntakeHandler implements SessionHandler {
     private final Spool spool;
     private final AuthThrottle authThrottle;
     private final CommitListener listener;
+    private final DnsblChecker dnsbl;
 
-    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener) {
+    /** @param dnsbl the block lists to check, or null for none */
+    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl) {
         this.relay = relay;
         this.spool = spool;
         this.authThrottle = authThrottle;
         this.listener = listener;
+        this.dnsbl = dnsbl;
+    }
+
+    /** The reply that replaces the greeting (a connect-stage block list lists the client), if any. */
+    Optional<Reply> checkConnect(String sessionId, InetAddress client) {
+        if (dnsbl == null) return Optional.empty();
+        return reply(dnsbl.check(sessionId, client, DnsblStage.CONNECT));
     }
 
     @Override
@@ -52,6 +64,16 @@ final class IntakeHandler implements SessionHandler {
     @Override
     public Optional<Reply> checkRecipient(SessionView session, MailAddress sender, MailAddress recipient) {
         Verdict v = relay.checkRecipient(session.clientAddress(), session.authIdentity(), recipient);
+        // Block lists come after relay control (no lookups for relay attempts). Authenticated clients
+        // are exempt, and postmaster stays reachable so a listed sender can ask why (RFC 5321 4.5.1).
+        if (v instanceof Verdict.Accept && dnsbl != null && session.authIdentity() == null
+                && !(relay.isLocal(recipient) && recipient.localPart().equalsIgnoreCase("postmaster"))) {
+            v = dnsbl.check(session.sessionId(), session.clientAddress(), DnsblStage.RCPT);
+        }
+        return reply(v);
+    }
+
+    private static Optional<Reply> reply(Verdict v) {
         return switch (v) {
             case Verdict.Accept a -> Optional.empty();
             case Verdict.Reject r -> Optional.of(Reply.of(r.code(), r.enhanced(), r.text()));

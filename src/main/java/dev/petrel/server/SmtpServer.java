@@ -3,6 +3,9 @@ package dev.petrel.server;
 import dev.petrel.config.PetrelConfig;
 import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.TlsMode;
+import dev.petrel.dns.DnsjavaResolver;
+import dev.petrel.dns.Resolver;
+import dev.petrel.policy.DnsblChecker;
 import dev.petrel.policy.LocalRecipients;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.protocol.Replies;
@@ -28,6 +31,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -65,6 +69,15 @@ public final class SmtpServer implements AutoCloseable {
     /** @param listener told about every committed message (the scheduler) */
     public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock,
                       CommitListener listener) {
+        this(config, spool, users, sslContext, clock, listener, null);
+    }
+
+    /**
+     * @param dns for [[dnsbl]] lookups; null makes one from {@code delivery.resolver} when block
+     *            lists are configured
+     */
+    public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock,
+                      CommitListener listener, Resolver dns) {
         this.config = config;
         this.clock = clock;
         this.sslContext = memoize(sslContext);
@@ -73,8 +86,11 @@ public final class SmtpServer implements AutoCloseable {
         local.add(config.server().hostname());
         RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks(), new LocalRecipients(config.local()));
         PetrelConfig.Auth auth = config.auth();
+        List<PetrelConfig.Dnsbl> dnsbls = config.policy().dnsbls();
+        DnsblChecker dnsbl = dnsbls.isEmpty() ? null : new DnsblChecker(dnsbls, config.relay().trustedNetworks(),
+                dns != null ? dns : new DnsjavaResolver(config.delivery().resolver()), DnsblChecker.DEFAULT_TIMEOUT, clock);
         this.handler = new IntakeHandler(relay, spool,
-                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener);
+                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener, dnsbl);
         this.mechanisms = List.of(new PlainMechanism(users), new LoginMechanism(users), new ScramSha256Mechanism(users));
     }
 
@@ -156,6 +172,8 @@ public final class SmtpServer implements AutoCloseable {
                     Connection[] self = new Connection[1];
                     self[0] = new Connection(s, lc, id,
                             tls -> new ServerSession(settings, handler, clock, id, ip, tls),
+                            // Submission clients may sit on listed dynamic IPs; they authenticate instead.
+                            () -> settings.authRequired() ? Optional.empty() : handler.checkConnect(id, ip),
                             () -> {
                                 limiter.release(ip);
                                 open.remove(self[0]);
