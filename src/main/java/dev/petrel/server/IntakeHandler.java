@@ -3,6 +3,7 @@ package dev.petrel.server;
 import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
+import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.policy.Verdict;
 import dev.petrel.protocol.ReceivedHeader;
@@ -34,7 +35,10 @@ final class IntakeHandler implements SessionHandler {
     private final AuthThrottle authThrottle;
     private final CommitListener listener;
 
-    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener) {
+    private final RatePolicy rates;
+
+    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, RatePolicy rates) {
+        this.rates = rates;
         this.relay = relay;
         this.spool = spool;
         this.authThrottle = authThrottle;
@@ -46,12 +50,18 @@ final class IntakeHandler implements SessionHandler {
         if (!spool.hasRoomFor(0)) {
             return Optional.of(Reply.of(452, "4.3.1", "Insufficient system storage, try again later"));
         }
-        return Optional.empty();
+        return reply(rates.checkMessage(session.clientAddress(), session.authIdentity()));
     }
 
     @Override
     public Optional<Reply> checkRecipient(SessionView session, MailAddress sender, MailAddress recipient) {
         Verdict v = relay.checkRecipient(session.clientAddress(), session.authIdentity(), recipient);
+        // Rate last: only a recipient that every other check accepted uses up a token.
+        if (v instanceof Verdict.Accept) v = rates.checkRecipient(session.clientAddress(), session.authIdentity());
+        return reply(v);
+    }
+
+    private static Optional<Reply> reply(Verdict v) {
         return switch (v) {
             case Verdict.Accept a -> Optional.empty();
             case Verdict.Reject r -> Optional.of(Reply.of(r.code(), r.enhanced(), r.text()));
@@ -71,7 +81,7 @@ final class IntakeHandler implements SessionHandler {
             log.info("{}: client={}, sasl_username={}", session.sessionId(), client, username);
             return;
         }
-        Duration pause = authThrottle.failed(session.clientAddress());
+        Duration pause = authThrottle.failed(session.clientAddress(), username);
         log.warn("{}: client={}, authentication failed, sasl_username={}", session.sessionId(), client,
                 username == null ? "(unknown)" : sanitize(username));
         try {

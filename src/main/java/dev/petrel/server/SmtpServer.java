@@ -4,6 +4,8 @@ import dev.petrel.config.PetrelConfig;
 import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.TlsMode;
 import dev.petrel.policy.LocalRecipients;
+import dev.petrel.policy.LockoutCredentialStore;
+import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.ServerSession;
@@ -73,9 +75,13 @@ public final class SmtpServer implements AutoCloseable {
         local.add(config.server().hostname());
         RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks(), new LocalRecipients(config.local()));
         PetrelConfig.Auth auth = config.auth();
-        this.handler = new IntakeHandler(relay, spool,
-                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener);
-        this.mechanisms = List.of(new PlainMechanism(users), new LoginMechanism(users), new ScramSha256Mechanism(users));
+        PetrelConfig.RateLimits rates = config.policy().rates();
+        AuthThrottle throttle = new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(),
+                rates.authFailuresPerUser(), rates.authFailureWindow(), clock);
+        this.handler = new IntakeHandler(relay, spool, throttle, listener,
+                new RatePolicy(rates, config.relay().trustedNetworks(), clock));
+        CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
+        this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
     }
 
     public synchronized void start() throws IOException {
