@@ -5,6 +5,7 @@ import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
 import dev.petrel.config.PetrelConfig.DnsblStage;
 import dev.petrel.policy.DnsblChecker;
+import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.policy.Verdict;
 import dev.petrel.protocol.ReceivedHeader;
@@ -38,8 +39,12 @@ final class IntakeHandler implements SessionHandler {
     private final CommitListener listener;
     private final DnsblChecker dnsbl;
 
+    private final RatePolicy rates;
+
     /** @param dnsbl the block lists to check, or null for none */
-    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl) {
+    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl,
+                  RatePolicy rates) {
+        this.rates = rates;
         this.relay = relay;
         this.spool = spool;
         this.authThrottle = authThrottle;
@@ -58,7 +63,7 @@ final class IntakeHandler implements SessionHandler {
         if (!spool.hasRoomFor(0)) {
             return Optional.of(Reply.of(452, "4.3.1", "Insufficient system storage, try again later"));
         }
-        return Optional.empty();
+        return reply(rates.checkMessage(session.clientAddress(), session.authIdentity()));
     }
 
     @Override
@@ -70,6 +75,8 @@ final class IntakeHandler implements SessionHandler {
                 && !(relay.isLocal(recipient) && recipient.localPart().equalsIgnoreCase("postmaster"))) {
             v = dnsbl.check(session.sessionId(), session.clientAddress(), DnsblStage.RCPT);
         }
+        // Rate last: only a recipient that every other check accepted uses up a token.
+        if (v instanceof Verdict.Accept) v = rates.checkRecipient(session.clientAddress(), session.authIdentity());
         return reply(v);
     }
 
@@ -93,7 +100,7 @@ final class IntakeHandler implements SessionHandler {
             log.info("{}: client={}, sasl_username={}", session.sessionId(), client, username);
             return;
         }
-        Duration pause = authThrottle.failed(session.clientAddress());
+        Duration pause = authThrottle.failed(session.clientAddress(), username);
         log.warn("{}: client={}, authentication failed, sasl_username={}", session.sessionId(), client,
                 username == null ? "(unknown)" : sanitize(username));
         try {

@@ -7,6 +7,8 @@ import dev.petrel.dns.DnsjavaResolver;
 import dev.petrel.dns.Resolver;
 import dev.petrel.policy.DnsblChecker;
 import dev.petrel.policy.LocalRecipients;
+import dev.petrel.policy.LockoutCredentialStore;
+import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.ServerSession;
@@ -89,9 +91,13 @@ public final class SmtpServer implements AutoCloseable {
         List<PetrelConfig.Dnsbl> dnsbls = config.policy().dnsbls();
         DnsblChecker dnsbl = dnsbls.isEmpty() ? null : new DnsblChecker(dnsbls, config.relay().trustedNetworks(),
                 dns != null ? dns : new DnsjavaResolver(config.delivery().resolver()), DnsblChecker.DEFAULT_TIMEOUT, clock);
-        this.handler = new IntakeHandler(relay, spool,
-                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener, dnsbl);
-        this.mechanisms = List.of(new PlainMechanism(users), new LoginMechanism(users), new ScramSha256Mechanism(users));
+        PetrelConfig.RateLimits rates = config.policy().rates();
+        AuthThrottle throttle = new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(),
+                rates.authFailuresPerUser(), rates.authFailureWindow(), clock);
+        this.handler = new IntakeHandler(relay, spool, throttle, listener, dnsbl,
+                new RatePolicy(rates, config.relay().trustedNetworks(), clock));
+        CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
+        this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
     }
 
     public synchronized void start() throws IOException {
