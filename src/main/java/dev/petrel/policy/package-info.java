@@ -1,14 +1,15 @@
 /**
  * Envelope policy: who may send what to whom through this server. Each check returns a closed
- * {@link Verdict}.
+ * {@link dev.petrel.policy.Verdict}; the SMTP layer turns verdicts into replies and logs the rule.
  *
- * <p>Does (so far): relay control: mail for local domains is accepted from anyone; mail for other
- * domains only from trusted networks or authenticated clients, and addresses that try to route
- * mail through us ({@code user%host@local}, bang paths, quoted {@code @}) are refused unless the
- * client may relay anyway. Local recipients ({@link dev.petrel.policy.LocalRecipients}): a local
- * part of a local domain that is no user, alias, {@code user+tag} of one, or catch-all gets
- * {@code 550 5.1.1} at RCPT from every client, trusted and authenticated ones too. Does not: speak SMTP (the session turns verdicts into replies),
- * touch the spool, or query DNS. Sender identity, rate limits and DNSBL checks belong here too
- * and come with the policy issue.
+ * <p>Does: relay control ({@link dev.petrel.policy.RelayPolicy}: local domains from anyone, other
+ * domains only from trusted networks or authenticated clients, sender-specified routing refused);
+ * local recipients ({@link dev.petrel.policy.LocalRecipients}: unknown users get 550 5.1.1 at RCPT);
+ * rate limits ({@link dev.petrel.policy.RatePolicy} over token buckets, and the per-user AUTH
+ * lockout); DNS block lists ({@link dev.petrel.policy.DnsblChecker}, through the {@code dns} seam,
+ * where a DNS failure never blocks mail); sender identity of authenticated users.
+ *
+ * <p>Does not: speak SMTP, touch the spool, or keep state beyond bounded in-memory counters
+ * (rate buckets and failure windows are lost on restart, like Postfix's anvil).
  */
 package dev.petrel.policy;
