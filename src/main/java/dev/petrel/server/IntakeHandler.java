@@ -3,7 +3,10 @@ package dev.petrel.server;
 import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
+import dev.petrel.config.PetrelConfig.ListenerMode;
+import dev.petrel.policy.HeaderAddresses;
 import dev.petrel.policy.RelayPolicy;
+import dev.petrel.policy.SenderPolicy;
 import dev.petrel.policy.Verdict;
 import dev.petrel.protocol.ReceivedHeader;
 import dev.petrel.protocol.Reply;
@@ -18,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -33,12 +37,18 @@ final class IntakeHandler implements SessionHandler {
     private final Spool spool;
     private final AuthThrottle authThrottle;
     private final CommitListener listener;
+    private final SenderPolicy senders;
+    private final Map<String, ListenerMode> listenerModes;
 
-    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener) {
+    /** @param listenerModes listener name → mode, for the sender checks that depend on where the client came in */
+    IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener,
+                  SenderPolicy senders, Map<String, ListenerMode> listenerModes) {
         this.relay = relay;
         this.spool = spool;
         this.authThrottle = authThrottle;
         this.listener = listener;
+        this.senders = senders;
+        this.listenerModes = Map.copyOf(listenerModes);
     }
 
     @Override
@@ -46,7 +56,31 @@ final class IntakeHandler implements SessionHandler {
         if (!spool.hasRoomFor(0)) {
             return Optional.of(Reply.of(452, "4.3.1", "Insufficient system storage, try again later"));
         }
-        return Optional.empty();
+        ListenerMode mode = listenerModes.getOrDefault(session.listenerName(), ListenerMode.MX);
+        return reply(senders.checkEnvelopeSender(session.authIdentity(), sender, mode,
+                relay.isTrusted(session.clientAddress())));
+    }
+
+    /** The From: header of an authenticated user's message must name only addresses the user owns. */
+    @Override
+    public Optional<Reply> checkMessage(SessionView session, Envelope envelope, byte[] headerSection) {
+        if (session.authIdentity() == null || !senders.checksFromHeader()) return Optional.empty();
+        if (headerSection == null) {
+            // Fail closed: a From: field beyond what we keep could otherwise pass unchecked.
+            return Optional.of(Reply.of(552, "5.3.4", "Message header section too big to check the From: header"));
+        }
+        try {
+            return reply(senders.checkFromHeader(session.authIdentity(), HeaderAddresses.from(headerSection)));
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Reply.of(553, "5.7.1", "From: header cannot be parsed (" + e.getMessage() + ")"));
+        }
+    }
+
+    private static Optional<Reply> reply(Verdict v) {
+        return switch (v) {
+            case Verdict.Accept a -> Optional.empty();
+            case Verdict.Reject r -> Optional.of(Reply.of(r.code(), r.enhanced(), r.text()));
+        };
     }
 
     @Override

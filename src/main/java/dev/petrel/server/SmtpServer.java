@@ -5,6 +5,7 @@ import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.TlsMode;
 import dev.petrel.policy.LocalRecipients;
 import dev.petrel.policy.RelayPolicy;
+import dev.petrel.policy.SenderPolicy;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.ServerSession;
 import dev.petrel.protocol.SessionSettings;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs every configured listener. {@link #start()} binds all sockets before it returns (so a port
@@ -74,7 +76,9 @@ public final class SmtpServer implements AutoCloseable {
         RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks(), new LocalRecipients(config.local()));
         PetrelConfig.Auth auth = config.auth();
         this.handler = new IntakeHandler(relay, spool,
-                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener);
+                new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(), clock), listener,
+                new SenderPolicy(config.policy().senders(), local),
+                config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, PetrelConfig.Listener::mode, (x, y) -> x)));
         this.mechanisms = List.of(new PlainMechanism(users), new LoginMechanism(users), new ScramSha256Mechanism(users));
     }
 
