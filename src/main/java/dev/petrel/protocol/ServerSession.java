@@ -429,6 +429,8 @@ public final class ServerSession implements SessionView {
             refusal = Replies.LINE_TOO_LONG_IN_DATA;
         } else if (sink.hops.hops() > MAX_HOPS) {
             refusal = Replies.TOO_MANY_HOPS;
+        } else {
+            refusal = handler.checkMessage(this, sink.envelope, sink.headers.headerSection()).orElse(null);
         }
         StoringSink s = sink;
         sink = null;
@@ -449,7 +451,7 @@ public final class ServerSession implements SessionView {
                 settings.listenerName(), tls, clock.instant());
         try {
             MessageSink target = handler.open(envelope, declaredSize >= 0 ? declaredSize : mailParameters.declaredSize());
-            sink = new StoringSink(target);
+            sink = new StoringSink(target, envelope);
             byte[] received = ReceivedHeader.build(envelope, target.id(), settings.hostname(), esmtp);
             sink.write(received, 0, received.length);
             return null;
@@ -605,15 +607,19 @@ public final class ServerSession implements SessionView {
     private static final class StoringSink implements ContentDecoder.Sink {
         private final MessageSink target;
         private final HopCounter hops = new HopCounter();
+        private final HeaderCollector headers = new HeaderCollector();
+        private final Envelope envelope;
         private IOException failure;
 
-        StoringSink(MessageSink target) {
+        StoringSink(MessageSink target, Envelope envelope) {
             this.target = target;
+            this.envelope = envelope;
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
             hops.feed(bytes, offset, length);
+            headers.feed(bytes, offset, length);
             if (failure != null) return;
             try {
                 target.write(bytes, offset, length);

@@ -29,6 +29,15 @@ public interface SessionHandler {
      */
     MessageSink open(Envelope envelope, long declaredSize) throws IOException;
 
+    /**
+     * The whole message has arrived and passed the session's own checks; a refusal here means
+     * nothing is committed. {@code headerSection} is the header section as received (our
+     * Received: field first), or null when it was larger than 64 KiB.
+     */
+    default Optional<Reply> checkMessage(SessionView session, Envelope envelope, byte[] headerSection) {
+        return Optional.empty();
+    }
+
     /** A refusal or error reply was sent, for logging; {@code command} is the verb. */
     void rejected(SessionView session, String command, Reply reply);
 

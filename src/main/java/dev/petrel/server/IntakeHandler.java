@@ -4,9 +4,12 @@ import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
 import dev.petrel.config.PetrelConfig.DnsblStage;
+import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.policy.DnsblChecker;
+import dev.petrel.policy.HeaderAddresses;
 import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
+import dev.petrel.policy.SenderPolicy;
 import dev.petrel.policy.Verdict;
 import dev.petrel.protocol.ReceivedHeader;
 import dev.petrel.protocol.Reply;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -38,13 +42,19 @@ final class IntakeHandler implements SessionHandler {
     private final AuthThrottle authThrottle;
     private final CommitListener listener;
     private final DnsblChecker dnsbl;
-
     private final RatePolicy rates;
+    private final SenderPolicy senders;
+    private final Map<String, ListenerMode> listenerModes;
 
-    /** @param dnsbl the block lists to check, or null for none */
+    /**
+     * @param dnsbl         the block lists to check, or null for none
+     * @param listenerModes listener name → mode, for the sender checks that depend on where the client came in
+     */
     IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl,
-                  RatePolicy rates) {
+                  RatePolicy rates, SenderPolicy senders, Map<String, ListenerMode> listenerModes) {
         this.rates = rates;
+        this.senders = senders;
+        this.listenerModes = Map.copyOf(listenerModes);
         this.relay = relay;
         this.spool = spool;
         this.authThrottle = authThrottle;
@@ -63,7 +73,26 @@ final class IntakeHandler implements SessionHandler {
         if (!spool.hasRoomFor(0)) {
             return Optional.of(Reply.of(452, "4.3.1", "Insufficient system storage, try again later"));
         }
-        return reply(rates.checkMessage(session.clientAddress(), session.authIdentity()));
+        ListenerMode mode = listenerModes.getOrDefault(session.listenerName(), ListenerMode.MX);
+        Verdict v = senders.checkEnvelopeSender(session.authIdentity(), sender, mode, relay.isTrusted(session.clientAddress()));
+        // Rate last: a refused MAIL FROM must not use up a token.
+        if (v instanceof Verdict.Accept) v = rates.checkMessage(session.clientAddress(), session.authIdentity());
+        return reply(v);
+    }
+
+    /** The From: header of an authenticated user's message must name only addresses the user owns. */
+    @Override
+    public Optional<Reply> checkMessage(SessionView session, Envelope envelope, byte[] headerSection) {
+        if (session.authIdentity() == null || !senders.checksFromHeader()) return Optional.empty();
+        if (headerSection == null) {
+            // Fail closed: a From: field beyond what we keep could otherwise pass unchecked.
+            return Optional.of(Reply.of(552, "5.3.4", "Message header section too big to check the From: header"));
+        }
+        try {
+            return reply(senders.checkFromHeader(session.authIdentity(), HeaderAddresses.from(headerSection)));
+        } catch (IllegalArgumentException e) {
+            return Optional.of(Reply.of(553, "5.7.1", "From: header cannot be parsed (" + e.getMessage() + ")"));
+        }
     }
 
     @Override

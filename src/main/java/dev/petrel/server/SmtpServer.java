@@ -10,6 +10,7 @@ import dev.petrel.policy.LocalRecipients;
 import dev.petrel.policy.LockoutCredentialStore;
 import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
+import dev.petrel.policy.SenderPolicy;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.ServerSession;
 import dev.petrel.protocol.SessionSettings;
@@ -37,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs every configured listener. {@link #start()} binds all sockets before it returns (so a port
@@ -95,7 +97,9 @@ public final class SmtpServer implements AutoCloseable {
         AuthThrottle throttle = new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(),
                 rates.authFailuresPerUser(), rates.authFailureWindow(), clock);
         this.handler = new IntakeHandler(relay, spool, throttle, listener, dnsbl,
-                new RatePolicy(rates, config.relay().trustedNetworks(), clock));
+                new RatePolicy(rates, config.relay().trustedNetworks(), clock),
+                new SenderPolicy(config.policy().senders(), local),
+                config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, PetrelConfig.Listener::mode, (x, y) -> x)));
         CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
         this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
     }

@@ -58,6 +58,10 @@ class DovecotLmtpEndToEndTest {
                 local_domains = ["petrel.test"]
                 trusted_networks = []
 
+                [senders]
+                # This test's untrusted MX client sends as alice@petrel.test, which is refused by default.
+                refuse_local_sender_from_outside = false
+
                 [local]
                 users = ["alice", "bob", "carol"]
                 lmtp = "127.0.0.1:%d"

@@ -53,7 +53,7 @@ public final class TestPetrel implements AutoCloseable {
         Files.writeString(file, toml);
         PetrelConfig c = ConfigLoader.load(file);
         PetrelConfig config = new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), List.of(listeners),
-                c.relay(), c.auth(), c.queue(), c.delivery(), c.local(), c.admin());
+                c.relay(), c.auth(), c.queue(), c.delivery(), c.local(), c.admin(), c.policy());
         return new TestPetrel(Petrel.start(config));
     }
 
