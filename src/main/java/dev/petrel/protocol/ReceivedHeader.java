@@ -23,7 +23,7 @@ public final class ReceivedHeader {
 
     public static byte[] build(Envelope env, String queueId, String hostname, boolean esmtp) {
         StringBuilder sb = new StringBuilder("Received: from ")
-                .append(env.helo() == null ? "unknown" : env.helo())
+                .append(env.helo() == null ? "unknown" : printable(env.helo()))
                 .append(" (").append(addressLiteral(env.client())).append(")\r\n");
         if (env.tls() != null) {
             sb.append("\t(using ").append(env.tls().protocol()).append(" with cipher ")
@@ -36,6 +36,16 @@ public final class ReceivedHeader {
         }
         sb.append(DATE.format(env.receivedAt().atOffset(ZoneOffset.UTC))).append("\r\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The client's EHLO/HELO name with control characters (NUL, ESC, VT, DEL, C1) replaced by
+     * '?', as Postfix does: the name is client text, and a trace header must not carry them.
+     */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return sb.toString();
     }
 
     static String protocolKeyword(Envelope env, boolean esmtp) {
