@@ -49,7 +49,6 @@ final class ContentScanner {
             lineOctets++;
             if (c == '\n') {
                 int len = lineLength > 0 && line[lineLength - 1] == '\r' ? lineLength - 1 : lineLength;
-                if (topHeaders && len > 0) headerSize += lineOctets;
                 line(len);
                 lineLength = 0;
                 lineOctets = 0;
@@ -78,16 +77,30 @@ final class ContentScanner {
     }
 
     private void headerLine(int len) {
-        if (len == 0) {
+        boolean continuation = len > 0 && (line[0] == ' ' || line[0] == '\t');
+        if (!continuation && !isField(len)) {
+            // The empty line, or (as Postfix's cleanup reads it) a line that is no header field:
+            // the body has begun, and that line is part of it.
             endOfHeaders();
+            if (len > 0) line(len);
             return;
         }
-        if (line[0] == ' ' || line[0] == '\t') {
+        if (topHeaders) headerSize += lineOctets;
+        if (continuation) {
             if (field != null && field.length() < MAX_FIELD) field.append(text(0, len));
             return;
         }
         finishField();
         if (len >= 13 && text(0, 13).equalsIgnoreCase("content-type:")) field = new StringBuilder(text(13, len));
+    }
+
+    /** {@code name:} with a name of printable ASCII (RFC 5322 section 2.2), blanks before the colon tolerated. */
+    private boolean isField(int len) {
+        int i = 0;
+        while (i < len && line[i] > 32 && line[i] < 127 && line[i] != ':') i++;
+        if (i == 0) return false;
+        while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+        return i < len && line[i] == ':';
     }
 
     private void finishField() {
