@@ -127,4 +127,19 @@ public final class Replies {
     public static Reply authChallenge(String base64) {
         return new Reply(334, null, List.of(base64));
     }
+
+    // [limits]
+    public static final Reply TOO_MANY_COMMANDS = Reply.of(421, "4.7.0", "Too many commands, closing connection");
+    public static final Reply PIPELINING_VIOLATION = Reply.of(554, "5.5.0", "Error: SMTP protocol synchronization");
+    public static final Reply DATA_RATE_TOO_LOW = Reply.of(421, "4.4.2", "Data rate too low, closing connection");
+    public static final Reply TOO_MANY_NEW_CONNECTIONS_FROM_IP =
+            Reply.of(421, "4.7.0", "Too many new connections from your address, try again later");
+
+    public static Reply headerTooBig(int max) {
+        return Reply.of(552, "5.3.4", "Message header section exceeds " + max + " octets");
+    }
+
+    public static Reply mimeTooDeep(int max) {
+        return Reply.of(554, "5.6.0", "MIME nesting deeper than " + max);
+    }
 }

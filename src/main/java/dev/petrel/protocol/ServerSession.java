@@ -44,6 +44,8 @@ public final class ServerSession implements SessionView {
     /** Received: headers (ours included) beyond which a message is taken to be looping, as Postfix's hopcount_limit. */
     static final int MAX_HOPS = 50;
     private static final Set<String> NON_SMTP_VERBS = Set.of("GET", "POST", "HEAD", "PUT", "CONNECT", "OPTIONS", "USER");
+    /** RFC 2920 section 3.1: commands whose reply the client must see before it sends anything more. */
+    private static final Set<String> LAST_IN_GROUP = Set.of("EHLO", "HELO", "DATA", "VRFY", "EXPN", "NOOP", "HELP", "AUTH", "QUIT");
 
     private enum Mode { COMMAND, AUTH, DATA, BDAT, CLOSED }
 
@@ -59,6 +61,8 @@ public final class ServerSession implements SessionView {
     private int lineLength;
     private boolean lineOverflow;
     private int errors;
+    private int commands;
+    private boolean mustWait; // the line just handled must be answered before the client sends more
 
     private String helo;
     private boolean esmtp;
@@ -151,6 +155,11 @@ public final class ServerSession implements SessionView {
                     appendToLine(in, i, stop - i);
                     i = lf < 0 ? end : lf + 1;
                     if (lf >= 0) action = completeLine(out);
+                    if (lf >= 0 && action == Action.CONTINUE && i < end && pipelinedTooEarly()) {
+                        handler.rejected(this, "pipelining", Replies.PIPELINING_VIOLATION);
+                        out.add(Replies.PIPELINING_VIOLATION);
+                        action = Action.CLOSE;
+                    }
                 }
                 case CLOSED -> { }
             }
@@ -186,7 +195,17 @@ public final class ServerSession implements SessionView {
         return have == 5 && new String(head, StandardCharsets.US_ASCII).equalsIgnoreCase("AUTH ");
     }
 
+    /**
+     * Postfix's smtpd_forbid_unauth_pipelining: input already here after a command that must be
+     * answered first, or any pipelining by a client that was never offered PIPELINING (no EHLO),
+     * comes from a client that does not read replies, which is how spam bots talk.
+     */
+    private boolean pipelinedTooEarly() {
+        return settings.limits().forbidUnauthPipelining() && authIdentity == null && (mustWait || !esmtp);
+    }
+
     private Action completeLine(List<Reply> out) {
+        mustWait = mode == Mode.AUTH; // a SASL response waits for the next challenge or the verdict
         boolean overflow = lineOverflow;
         int len = lineLength;
         lineLength = 0;
@@ -224,6 +243,12 @@ public final class ServerSession implements SessionView {
         int space = text.indexOf(' ');
         String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
         String args = space < 0 ? "" : text.substring(space + 1);
+        mustWait = LAST_IN_GROUP.contains(verb);
+        if (++commands > settings.limits().maxCommands()) {
+            handler.rejected(this, verb, Replies.TOO_MANY_COMMANDS);
+            out.add(Replies.TOO_MANY_COMMANDS);
+            return Action.CLOSE;
+        }
         return switch (verb) {
             case "EHLO" -> hello(out, args, true);
             case "HELO" -> hello(out, args, false);
@@ -429,6 +454,10 @@ public final class ServerSession implements SessionView {
             refusal = Replies.LINE_TOO_LONG_IN_DATA;
         } else if (sink.hops.hops() > MAX_HOPS) {
             refusal = Replies.TOO_MANY_HOPS;
+        } else if (sink.scanner.headerSize() > settings.limits().maxHeaderSize()) {
+            refusal = Replies.headerTooBig(settings.limits().maxHeaderSize());
+        } else if (sink.scanner.tooDeep()) {
+            refusal = Replies.mimeTooDeep(settings.limits().maxMimeDepth());
         } else {
             refusal = handler.checkMessage(this, sink.envelope, sink.headers.headerSection()).orElse(null);
         }
@@ -454,6 +483,7 @@ public final class ServerSession implements SessionView {
             sink = new StoringSink(target, envelope);
             byte[] received = ReceivedHeader.build(envelope, target.id(), settings.hostname(), esmtp);
             sink.write(received, 0, received.length);
+            sink.scanner = new ContentScanner(settings.limits().maxMimeDepth()); // the client's content only
             return null;
         } catch (SessionHandler.StorageFullException e) {
             return Replies.SPOOL_FULL;
@@ -609,6 +639,7 @@ public final class ServerSession implements SessionView {
         private final HopCounter hops = new HopCounter();
         private final HeaderCollector headers = new HeaderCollector();
         private final Envelope envelope;
+        private ContentScanner scanner;
         private IOException failure;
 
         StoringSink(MessageSink target, Envelope envelope) {
@@ -620,6 +651,7 @@ public final class ServerSession implements SessionView {
         public void write(byte[] bytes, int offset, int length) {
             hops.feed(bytes, offset, length);
             headers.feed(bytes, offset, length);
+            if (scanner != null) scanner.feed(bytes, offset, length);
             if (failure != null) return;
             try {
                 target.write(bytes, offset, length);

@@ -17,6 +17,7 @@ import java.util.List;
  * @param rejectBareLineEndings refuse (rather than normalize) bare CR and LF
  * @param rejectLongLines       refuse content lines over 998 octets
  * @param maxErrors             client errors before the session is closed with 421
+ * @param limits                [limits]: header size, MIME depth, commands, pipelining
  */
 public record SessionSettings(
         String hostname,
@@ -28,8 +29,17 @@ public record SessionSettings(
         int maxRecipients,
         boolean rejectBareLineEndings,
         boolean rejectLongLines,
-        int maxErrors) {
+        int maxErrors,
+        SessionLimits limits) {
     public SessionSettings {
         mechanisms = List.copyOf(mechanisms);
+    }
+
+    /** Without [limits] (tests and tools): {@link SessionLimits#NONE}. */
+    public SessionSettings(String hostname, String listenerName, boolean authRequired, boolean startTlsAvailable,
+                           List<SaslMechanism> mechanisms, long maxMessageSize, int maxRecipients,
+                           boolean rejectBareLineEndings, boolean rejectLongLines, int maxErrors) {
+        this(hostname, listenerName, authRequired, startTlsAvailable, mechanisms, maxMessageSize, maxRecipients,
+                rejectBareLineEndings, rejectLongLines, maxErrors, SessionLimits.NONE);
     }
 }

@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -37,10 +38,13 @@ final class Connection implements Runnable {
     private final Function<TlsInfo, ServerSession> sessions;
     private final Supplier<Optional<Reply>> connectCheck;
     private final Runnable onClose;
+    private final DataRateMeter dataRate;
+    private final Clock clock;
     private Socket socket;
 
     Connection(Socket socket, ListenerContext listener, String sessionId,
-               Function<TlsInfo, ServerSession> sessions, Supplier<Optional<Reply>> connectCheck, Runnable onClose) {
+               Function<TlsInfo, ServerSession> sessions, Supplier<Optional<Reply>> connectCheck, Runnable onClose,
+               DataRateMeter dataRate, Clock clock) {
         this.plain = socket;
         this.socket = socket;
         this.listener = listener;
@@ -48,6 +52,8 @@ final class Connection implements Runnable {
         this.sessions = sessions;
         this.connectCheck = connectCheck;
         this.onClose = onClose;
+        this.dataRate = dataRate;
+        this.clock = clock;
     }
 
     @Override
@@ -95,16 +101,26 @@ final class Connection implements Runnable {
     private String loop(ServerSession session) throws IOException {
         byte[] buffer = new byte[READ_BUFFER];
         InputStream in = socket.getInputStream();
+        boolean wasContent = false;
         while (true) {
-            socket.setSoTimeout(millis(session.receivingContent() ? listener.dataTimeout() : listener.commandTimeout()));
+            boolean content = session.receivingContent();
+            if (content && !wasContent) dataRate.start(clock.millis());
+            wasContent = content;
+            long timeout = (content ? listener.dataTimeout() : listener.commandTimeout()).toMillis();
+            // With min_data_rate the read also ends when the transfer falls below the rate.
+            long untilTooSlow = content && dataRate.enabled() ? dataRate.deadline() - clock.millis() : Long.MAX_VALUE;
+            if (untilTooSlow <= 0) return tooSlow(session);
+            socket.setSoTimeout(millis(Duration.ofMillis(Math.min(timeout, untilTooSlow))));
             int n;
             try {
                 n = in.read(buffer);
             } catch (SocketTimeoutException e) {
+                if (untilTooSlow < timeout) return tooSlow(session);
                 write(session.timeout().toWire());
                 return "timeout";
             }
             if (n < 0) return "disconnect";
+            if (content) dataRate.received(n);
             SessionOutput output = session.receive(buffer, 0, n);
             write(output.toWire());
             switch (output.action()) {
@@ -122,6 +138,13 @@ final class Connection implements Runnable {
                 }
             }
         }
+    }
+
+    /** The message in transfer is dropped (never acknowledged, so nothing is lost) and the client told why. */
+    private String tooSlow(ServerSession session) throws IOException {
+        session.close();
+        write(Replies.DATA_RATE_TOO_LOW.toWire());
+        return "data rate too low";
     }
 
     /** With a greet pause, a client that sends anything before our 220 is a bot that does not wait. */

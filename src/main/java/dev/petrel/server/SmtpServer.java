@@ -13,6 +13,7 @@ import dev.petrel.policy.RelayPolicy;
 import dev.petrel.policy.SenderPolicy;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.ServerSession;
+import dev.petrel.protocol.SessionLimits;
 import dev.petrel.protocol.SessionSettings;
 import dev.petrel.protocol.sasl.CredentialStore;
 import dev.petrel.protocol.sasl.LoginMechanism;
@@ -32,6 +33,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +59,8 @@ public final class SmtpServer implements AutoCloseable {
     private final Supplier<SSLContext> sslContext;
     private final Clock clock;
     private final ConnectionLimiter limiter;
+    private final ConnectionRate connectionRate;
+    private volatile Duration dataRateGrace = DataRateMeter.GRACE;
     private final List<ServerSocket> sockets = new ArrayList<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
@@ -86,6 +90,8 @@ public final class SmtpServer implements AutoCloseable {
         this.clock = clock;
         this.sslContext = memoize(sslContext);
         this.limiter = new ConnectionLimiter(config.server().maxConnections(), config.server().maxConnectionsPerIp());
+        this.connectionRate = new ConnectionRate(config.policy().limits().maxNewConnectionsPerIpPerMinute(),
+                config.relay().trustedNetworks(), clock);
         List<String> local = new ArrayList<>(config.relay().localDomains());
         local.add(config.server().hostname());
         RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks(), new LocalRecipients(config.local()));
@@ -123,11 +129,21 @@ public final class SmtpServer implements AutoCloseable {
                     l.mode() == ListenerMode.SUBMISSION, l.tls() == TlsMode.STARTTLS, mechanisms,
                     smtp.maxMessageSize(), smtp.maxRecipients(),
                     smtp.bareLineEndings() == PetrelConfig.BareLineEndings.REJECT,
-                    smtp.longLines() == PetrelConfig.LongLines.REJECT, smtp.maxErrors());
+                    smtp.longLines() == PetrelConfig.LongLines.REJECT, smtp.maxErrors(), sessionLimits());
             Thread.ofPlatform().name("accept-" + l.name()).daemon(true).start(() -> acceptLoop(ss, lc, settings));
             log.info("listening on {} ({}, mode={}, tls={})", ss.getLocalSocketAddress(), l.name(),
                     l.mode().name().toLowerCase(), l.tls().name().toLowerCase());
         }
+    }
+
+    private SessionLimits sessionLimits() {
+        PetrelConfig.Limits l = config.policy().limits();
+        return new SessionLimits(l.maxHeaderSize(), l.maxMimeDepth(), l.maxCommandsPerSession(), l.forbidUnauthPipelining());
+    }
+
+    /** Tests only: a shorter grace period before min_data_rate applies than the 30 seconds. */
+    void dataRateGrace(Duration grace) {
+        dataRateGrace = grace;
     }
 
     /** The bound address of listener {@code index} (useful when the config asked for port 0). */
@@ -174,6 +190,10 @@ public final class SmtpServer implements AutoCloseable {
                 continue;
             }
             var ip = s.getInetAddress();
+            if (!connectionRate.admit(ip)) {
+                Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_NEW_CONNECTIONS_FROM_IP));
+                continue;
+            }
             switch (limiter.acquire(ip)) {
                 case TOO_MANY -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS));
                 case TOO_MANY_FROM_IP -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS_FROM_IP));
@@ -187,7 +207,7 @@ public final class SmtpServer implements AutoCloseable {
                             () -> {
                                 limiter.release(ip);
                                 open.remove(self[0]);
-                            });
+                            }, new DataRateMeter(config.policy().limits().minDataRate(), dataRateGrace), clock);
                     open.add(self[0]);
                     Thread.ofVirtual().name("smtp-" + id).start(self[0]);
                 }

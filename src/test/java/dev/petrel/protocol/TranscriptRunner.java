@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * # comment
  * &#64; key=value ...      session settings (before the first C: line): mode=submission|mx,
  *                      starttls=true|false, tls=implicit, maxSize=N, maxRcpt=N,
- *                      bare=reject|normalize, long=reject|accept, maxErrors=N
+ *                      bare=reject|normalize, long=reject|accept, maxErrors=N,
+ *                      maxHeader=N, maxMimeDepth=N, maxCommands=N, pipelining=forbid|allow
  * C: text              client line; CRLF is appended. Consecutive C:/R: lines form one
  * R: raw               segment sent in one read (pipelining). R: has no CRLF appended and
  *                      understands \r \n \0 \\ and \xHH escapes.
@@ -68,6 +69,7 @@ final class TranscriptRunner {
         boolean rejectBare = false;
         boolean rejectLong = true;
         int maxErrors = 20;
+        SessionLimits limits = SessionLimits.NONE;
         ByteArrayOutputStream segment = new ByteArrayOutputStream();
         int lineNo = 0;
         for (String line : lines) {
@@ -88,6 +90,14 @@ final class TranscriptRunner {
                         case "bare" -> rejectBare = p[1].equals("reject");
                         case "long" -> rejectLong = p[1].equals("reject");
                         case "maxErrors" -> maxErrors = Integer.parseInt(p[1]);
+                        case "maxHeader" -> limits = new SessionLimits(Integer.parseInt(p[1]), limits.maxMimeDepth(),
+                                limits.maxCommands(), limits.forbidUnauthPipelining());
+                        case "maxMimeDepth" -> limits = new SessionLimits(limits.maxHeaderSize(), Integer.parseInt(p[1]),
+                                limits.maxCommands(), limits.forbidUnauthPipelining());
+                        case "maxCommands" -> limits = new SessionLimits(limits.maxHeaderSize(), limits.maxMimeDepth(),
+                                Integer.parseInt(p[1]), limits.forbidUnauthPipelining());
+                        case "pipelining" -> limits = new SessionLimits(limits.maxHeaderSize(), limits.maxMimeDepth(),
+                                limits.maxCommands(), p[1].equals("forbid"));
                         default -> throw new IllegalArgumentException(where + "unknown setting " + p[0]);
                     }
                 }
@@ -95,7 +105,7 @@ final class TranscriptRunner {
             }
             if (session == null) {
                 SessionSettings settings = new SessionSettings("mx.test", "test", mode.equals("submission"),
-                        startTls && !implicitTls, mechanisms, maxSize, maxRcpt, rejectBare, rejectLong, maxErrors);
+                        startTls && !implicitTls, mechanisms, maxSize, maxRcpt, rejectBare, rejectLong, maxErrors, limits);
                 session = new ServerSession(settings, handler, CLOCK, "S1", InetAddress.getLoopbackAddress(),
                         implicitTls ? new Envelope.TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256") : null);
                 collect(session.greet());

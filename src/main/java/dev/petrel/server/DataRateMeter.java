@@ -1,0 +1,48 @@
+package dev.petrel.server;
+
+import java.time.Duration;
+
+/**
+ * [limits] min_data_rate for one connection: the average rate of a DATA or BDAT transfer, measured
+ * from its start, must stay at or above the minimum once the grace period is over. Slow senders
+ * (slowloris-style clients holding a connection and a spool file open) are cut off with 421
+ * 4.4.2 by {@link Connection}, which owns the clock; this class only does the arithmetic.
+ *
+ * <p>The check is a deadline: a transfer that has brought {@code n} octets is too slow from
+ * {@code start + max(grace, n / rate)} on, so the connection can use it as its read timeout
+ * and catch a client that sends nothing at all, not only one that trickles.
+ */
+final class DataRateMeter {
+    /** Long enough for a slow start (TCP slow start, a busy client) before the average means anything. */
+    static final Duration GRACE = Duration.ofSeconds(30);
+
+    private final int minOctetsPerSecond;
+    private final long graceMillis;
+    private long start;
+    private long octets;
+
+    /** @param minOctetsPerSecond 0 turns the check off */
+    DataRateMeter(int minOctetsPerSecond, Duration grace) {
+        this.minOctetsPerSecond = minOctetsPerSecond;
+        this.graceMillis = grace.toMillis();
+    }
+
+    boolean enabled() {
+        return minOctetsPerSecond > 0;
+    }
+
+    /** A transfer begins (the session has just started expecting content). */
+    void start(long nowMillis) {
+        start = nowMillis;
+        octets = 0;
+    }
+
+    void received(int n) {
+        octets += n;
+    }
+
+    /** The instant (in the clock's milliseconds) from which the transfer is too slow, unless more arrives. */
+    long deadline() {
+        return start + Math.max(graceMillis, octets * 1000 / minOctetsPerSecond);
+    }
+}
