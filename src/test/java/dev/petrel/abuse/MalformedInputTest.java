@@ -150,10 +150,16 @@ class MalformedInputTest {
             int ok = 0;
             String last;
             while ((last = c.read().line()).equals("250 2.0.0 Ok")) ok++;
-            assertThat(ok).isEqualTo(n);
-            assertThat(last).isEqualTo("221 2.0.0 Bye");
+            // NOOP must be answered before the next command (RFC 2920 3.1), so an unauthenticated
+            // flood is cut off at the first NOOP that arrives with more input behind it.
+            assertThat(ok).isLessThan(n);
+            assertThat(last).isEqualTo("554 5.5.0 Error: SMTP protocol synchronization");
             assertThat(c.closedByServer()).isTrue();
-            writer.get();
+            try {
+                writer.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the server closed while the flood was still being written
+            }
         }
     }
 
@@ -313,7 +319,8 @@ class MalformedInputTest {
                 assertThat(replies).as("round %d", round).isNotEmpty();
                 assertThat(replies.getLast()).as("round %d: %s", round, replies)
                         .isIn("421 4.7.0 Too many errors, closing connection",
-                                "554 5.7.0 Non-SMTP command received, closing connection");
+                                "554 5.7.0 Non-SMTP command received, closing connection",
+                                "554 5.5.0 Error: SMTP protocol synchronization");
                 assertThat(replies).allMatch(r -> r.matches("[245]\\d\\d [245]\\.\\d+\\.\\d+ .*"), "well-formed reply lines");
                 writer.get();
             }

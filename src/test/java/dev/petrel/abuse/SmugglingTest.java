@@ -123,7 +123,7 @@ class SmugglingTest {
             assertThat(server.spool().list()).as("messages in the spool").hasSize(tally.queued.get());
             assertThat(server.spool().list().stream().map(id -> read(server, id))
                     .filter(msg -> msg.envelope().senderText().equals(EVIL_FROM)).count())
-                    .as("genuine second transactions").isEqualTo(tally.genuineSeconds.get());
+                    .as("second transactions (all cut off by forbid_unauth_pipelining)").isZero();
             Path tmp = server.config().server().dataDir().resolve("spool").resolve("tmp");
             await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
                 assertThat(server.server().openConnections()).isZero();
@@ -173,10 +173,14 @@ class SmugglingTest {
                             "500 5.5.2 Command not recognized", "500 5.5.2 Command not recognized", "221 2.0.0 Bye");
                 }
             } else {
-                int expected = (firstAccepted ? 1 : 0) + (m.secondIsGenuine ? 1 : 0);
+                // After a real end of data the client pipelines a whole second transaction with its
+                // content right behind DATA, without waiting for the 354: forbid_unauth_pipelining
+                // (on by default) cuts it off, so even a genuine second message is not queued.
+                int expected = firstAccepted ? 1 : 0;
                 if (m.secondIsGenuine) tally.genuineSeconds.incrementAndGet();
                 soft.assertThat(queued).as(name + " " + replies).hasSize(expected);
-                soft.assertThat(replies.getLast()).as(name).isIn("221 2.0.0 Bye", "421 4.7.0 Too many errors, closing connection");
+                soft.assertThat(replies.getLast()).as(name).isIn("221 2.0.0 Bye", "421 4.7.0 Too many errors, closing connection",
+                        "554 5.5.0 Error: SMTP protocol synchronization");
             }
             for (int k = 0; k < queued.size(); k++) {
                 String id = queued.get(k).substring("250 2.0.0 Ok: queued as ".length());
@@ -202,9 +206,12 @@ class SmugglingTest {
     /** One connection: a transaction up to 354, then prefix + variant + smuggled transaction + real end + QUIT. */
     private static List<String> exchange(TestServer server, String prefix, byte[] variant) throws IOException {
         try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
-            c.send("EHLO client.test\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@petrel.test>\r\nDATA\r\n");
+            // A well-behaved pipelining client: it waits for the greeting and the EHLO reply
+            // (forbid_unauth_pipelining would otherwise cut it off), then pipelines the envelope.
             assertThat(c.read().code()).isEqualTo(220);
+            c.send("EHLO client.test\r\n");
             assertThat(c.read().code()).isEqualTo(250);
+            c.send("MAIL FROM:<a@x.test>\r\nRCPT TO:<b@petrel.test>\r\nDATA\r\n");
             assertThat(c.read().line()).isEqualTo("250 2.1.0 Ok");
             assertThat(c.read().line()).isEqualTo("250 2.1.5 Ok");
             assertThat(c.read().code()).isEqualTo(354);
