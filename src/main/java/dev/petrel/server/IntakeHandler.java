@@ -45,6 +45,8 @@ final class IntakeHandler implements SessionHandler {
     private final RatePolicy rates;
     private final SenderPolicy senders;
     private final Map<String, ListenerMode> listenerModes;
+    /** The rule behind the refusal a session is about to log; at most one entry per session at a time. */
+    private final Map<String, String> lastRule = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param dnsbl         the block lists to check, or null for none
@@ -77,7 +79,7 @@ final class IntakeHandler implements SessionHandler {
         Verdict v = senders.checkEnvelopeSender(session.authIdentity(), sender, mode, relay.isTrusted(session.clientAddress()));
         // Rate last: a refused MAIL FROM must not use up a token.
         if (v instanceof Verdict.Accept) v = rates.checkMessage(session.clientAddress(), session.authIdentity());
-        return reply(v);
+        return reply(session, v);
     }
 
     /** The From: header of an authenticated user's message must name only addresses the user owns. */
@@ -89,9 +91,10 @@ final class IntakeHandler implements SessionHandler {
             return Optional.of(Reply.of(552, "5.3.4", "Message header section too big to check the From: header"));
         }
         try {
-            return reply(senders.checkFromHeader(session.authIdentity(), HeaderAddresses.from(headerSection)));
+            return reply(session, senders.checkFromHeader(session.authIdentity(), HeaderAddresses.from(headerSection)));
         } catch (IllegalArgumentException e) {
-            return Optional.of(Reply.of(553, "5.7.1", "From: header cannot be parsed (" + e.getMessage() + ")"));
+            return reply(session, new Verdict.Reject(553, "5.7.1", "From: header cannot be parsed (" + e.getMessage() + ")",
+                    "sender-from-header"));
         }
     }
 
@@ -106,6 +109,12 @@ final class IntakeHandler implements SessionHandler {
         }
         // Rate last: only a recipient that every other check accepted uses up a token.
         if (v instanceof Verdict.Accept) v = rates.checkRecipient(session.clientAddress(), session.authIdentity());
+        return reply(session, v);
+    }
+
+    /** A verdict as a reply, remembering the refusing rule for the log line of {@link #rejected}. */
+    private Optional<Reply> reply(SessionView session, Verdict v) {
+        if (v instanceof Verdict.Reject r) lastRule.put(session.sessionId(), r.rule());
         return reply(v);
     }
 
@@ -153,8 +162,10 @@ final class IntakeHandler implements SessionHandler {
 
     @Override
     public void rejected(SessionView session, String command, Reply reply) {
-        log.info("{}: reject: {} from {}: {}", session.sessionId(), command,
-                ReceivedHeader.addressLiteral(session.clientAddress()), reply);
+        // Refusals that no policy rule made come from the protocol itself (syntax, sequence, limits).
+        String rule = lastRule.remove(session.sessionId());
+        log.info("{}: reject: {} from {}: {}; rule={}", session.sessionId(), command,
+                ReceivedHeader.addressLiteral(session.clientAddress()), reply, rule == null ? "protocol" : rule);
     }
 
     /** Client-supplied text in a log line: no control characters, bounded length. */
