@@ -30,6 +30,7 @@ final class ContentScanner {
     private int lineLength;
     private long lineOctets;
     private long headerSize;
+    private int receivedFields;
     private boolean topHeaders = true;
     private boolean inHeaders = true; // header fields of the message, of a part, or of an embedded message
     private StringBuilder field;      // the Content-Type field being read (unfolded), or null
@@ -64,6 +65,11 @@ final class ContentScanner {
         return topHeaders ? headerSize + lineOctets : headerSize;
     }
 
+    /** {@code Received:} fields in the message's own header section (RFC 5321 6.3 hop count). */
+    int receivedFields() {
+        return receivedFields;
+    }
+
     boolean tooDeep() {
         return tooDeep;
     }
@@ -91,6 +97,7 @@ final class ContentScanner {
             return;
         }
         finishField();
+        if (topHeaders && len >= 9 && text(0, 9).equalsIgnoreCase("received:")) receivedFields++;
         if (len >= 13 && text(0, 13).equalsIgnoreCase("content-type:")) field = new StringBuilder(text(13, len));
     }
 

@@ -4,23 +4,26 @@ import java.io.ByteArrayOutputStream;
 
 /**
  * Keeps the header section of a message as its content streams by (up to and including the
- * empty line that ends it), for {@link SessionHandler#checkMessage}. Bounded: beyond {@link #CAP}
- * octets it keeps nothing more and reports an overflow, so a client cannot make the session hold
- * a huge header in memory.
+ * empty line that ends it), for {@link SessionHandler#checkMessage}. Bounded: beyond its cap it
+ * keeps nothing more and reports an overflow, so a client cannot make the session hold a huge
+ * header in memory. The session sets the cap from [limits] max_header_size, so a header section
+ * the limit allows is always kept whole.
  */
 final class HeaderCollector {
-    /** The default [limits] max_header_size: larger header sections are refused anyway. */
-    static final int CAP = 64 * 1024;
-
+    private final int cap;
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private boolean done;
     private boolean overflow;
     private boolean lineStart = true;
 
+    HeaderCollector(int cap) {
+        this.cap = cap;
+    }
+
     void feed(byte[] b, int offset, int length) {
         for (int i = offset; i < offset + length && !done; i++) {
             byte c = b[i];
-            if (bytes.size() == CAP) {
+            if (bytes.size() >= cap) {
                 overflow = true;
                 done = true;
                 return;
@@ -37,7 +40,7 @@ final class HeaderCollector {
         }
     }
 
-    /** The header section, or null when it was larger than {@link #CAP}. */
+    /** The header section, or null when it was larger than the cap. */
     byte[] headerSection() {
         return overflow ? null : bytes.toByteArray();
     }

@@ -43,6 +43,8 @@ public final class ServerSession implements SessionView {
     static final int MAX_AUTH_LINE = 12288;
     /** Received: headers (ours included) beyond which a message is taken to be looping, as Postfix's hopcount_limit. */
     static final int MAX_HOPS = 50;
+    /** The most header octets kept for {@link SessionHandler#checkMessage}, whatever the limit says. */
+    static final int MAX_KEPT_HEADER = 1024 * 1024;
     private static final Set<String> NON_SMTP_VERBS = Set.of("GET", "POST", "HEAD", "PUT", "CONNECT", "OPTIONS", "USER");
     /** RFC 2920 section 3.1: commands whose reply the client must see before it sends anything more. */
     private static final Set<String> LAST_IN_GROUP = Set.of("EHLO", "HELO", "DATA", "VRFY", "EXPN", "NOOP", "HELP", "AUTH", "QUIT");
@@ -452,7 +454,7 @@ public final class ServerSession implements SessionView {
             refusal = Replies.BARE_LINE_ENDING_IN_DATA;
         } else if (settings.rejectLongLines() && decoder.sawLongLine()) {
             refusal = Replies.LINE_TOO_LONG_IN_DATA;
-        } else if (sink.hops.hops() > MAX_HOPS) {
+        } else if (sink.scanner.receivedFields() + 1 > MAX_HOPS) { // + 1: our own Received: header
             refusal = Replies.TOO_MANY_HOPS;
         } else if (sink.scanner.headerSize() > settings.limits().maxHeaderSize()) {
             refusal = Replies.headerTooBig(settings.limits().maxHeaderSize());
@@ -480,7 +482,9 @@ public final class ServerSession implements SessionView {
                 settings.listenerName(), tls, clock.instant());
         try {
             MessageSink target = handler.open(envelope, declaredSize >= 0 ? declaredSize : mailParameters.declaredSize());
-            sink = new StoringSink(target, envelope);
+            // The collector also holds our Received: header, which the size limit does not count.
+            int headerCap = (int) Math.min(Integer.MAX_VALUE - 1L, settings.limits().maxHeaderSize() + 4096L);
+            sink = new StoringSink(target, envelope, new HeaderCollector(Math.min(headerCap, MAX_KEPT_HEADER)));
             byte[] received = ReceivedHeader.build(envelope, target.id(), settings.hostname(), esmtp);
             sink.write(received, 0, received.length);
             sink.scanner = new ContentScanner(settings.limits().maxMimeDepth()); // the client's content only
@@ -636,20 +640,19 @@ public final class ServerSession implements SessionView {
      */
     private static final class StoringSink implements ContentDecoder.Sink {
         private final MessageSink target;
-        private final HopCounter hops = new HopCounter();
-        private final HeaderCollector headers = new HeaderCollector();
+        private final HeaderCollector headers;
         private final Envelope envelope;
         private ContentScanner scanner;
         private IOException failure;
 
-        StoringSink(MessageSink target, Envelope envelope) {
+        StoringSink(MessageSink target, Envelope envelope, HeaderCollector headers) {
             this.target = target;
             this.envelope = envelope;
+            this.headers = headers;
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
-            hops.feed(bytes, offset, length);
             headers.feed(bytes, offset, length);
             if (scanner != null) scanner.feed(bytes, offset, length);
             if (failure != null) return;
