@@ -1,11 +1,9 @@
 package dev.petrel.testkit;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +47,6 @@ public final class TestDovecot implements AutoCloseable {
     private static final Path DOVECOT = Path.of("/usr/sbin/dovecot");
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Duration STOP = Duration.ofSeconds(10);
-    private static final int IO_TIMEOUT_MS = 5_000;
 
     private final Path home;
     private final Path mail;
@@ -169,34 +166,7 @@ public final class TestDovecot implements AutoCloseable {
     }
 
     private void awaitGreeting() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("dovecot exited with " + process.exitValue() + " before listening\n" + output());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(lmtpAddress(), IO_TIMEOUT_MS);
-                s.setSoTimeout(IO_TIMEOUT_MS);
-                String greeting = readLine(s.getInputStream());
-                if (greeting.startsWith("220 ")) {
-                    s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-                    return;
-                }
-                throw new IOException("unexpected LMTP greeting: " + greeting + "\n" + output());
-            } catch (java.net.ConnectException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("dovecot did not listen on " + lmtpAddress() + " within " + STARTUP + "\n" + output());
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') sb.append((char) c);
-        }
-        return sb.toString();
+        Greeting.await(lmtpAddress(), STARTUP, "dovecot", () -> process.isAlive() ? null : "exited with " + process.exitValue(), this::output);
     }
 
     private record Owner(String user, String group, int uid, int gid) {}

@@ -1,11 +1,9 @@
 package dev.petrel.testkit;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +63,6 @@ public final class TestPostfix implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Duration COMMAND = Duration.ofSeconds(30);
     private static final Duration STOP = Duration.ofSeconds(15);
-    private static final int IO_TIMEOUT_MS = 5_000;
     private static final int NOBODY = 65534;
 
     private final Path home;
@@ -350,31 +347,7 @@ public final class TestPostfix implements AutoCloseable {
     }
 
     private void awaitGreeting() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + STARTUP.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(address(), IO_TIMEOUT_MS);
-                s.setSoTimeout(IO_TIMEOUT_MS);
-                String greeting = readLine(s.getInputStream());
-                if (greeting.startsWith("220 ")) {
-                    s.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-                    return;
-                }
-                throw new IOException("unexpected SMTP greeting: " + greeting + "\n" + log());
-            } catch (java.net.ConnectException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("postfix did not listen on " + address() + " within " + STARTUP + "\n" + log());
-    }
-
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != -1 && c != '\n') {
-            if (c != '\r') sb.append((char) c);
-        }
-        return sb.toString();
+        Greeting.await(address(), STARTUP, "postfix", () -> null, this::log);
     }
 
     /**
