@@ -8,7 +8,9 @@ import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
@@ -100,6 +102,11 @@ public final class DnsjavaResolver implements Resolver {
             for (byte[] part : ((TXTRecord) r).getStringsAsByteArrays()) text.append(new String(part, StandardCharsets.UTF_8));
             return text.toString();
         });
+    }
+
+    @Override
+    public DnsResult<String> ptr(InetAddress address) {
+        return lookup(ReverseMap.fromAddress(address).toString(), Type.PTR, r -> hostName(((PTRRecord) r).getTarget()));
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.Map;
  * </pre>
  */
 public final class MemoryResolver implements Resolver {
-    public enum Type { MX, A, AAAA, TXT }
+    public enum Type { MX, A, AAAA, TXT, PTR }
 
     private final Map<String, Map<Type, List<Object>>> records = new HashMap<>();
     private final Map<String, Map<Type, String>> failures = new HashMap<>();
@@ -57,6 +57,12 @@ public final class MemoryResolver implements Resolver {
 
     public synchronized MemoryResolver txt(String name, String text) {
         return add(name, Type.TXT, text);
+    }
+
+    /** PTR records of the address {@code ip} (a literal), naming {@code hosts}. */
+    public synchronized MemoryResolver ptr(String ip, String... hosts) {
+        for (String host : hosts) add(reverseName(IpLiteral.parse(ip)), Type.PTR, key(host));
+        return this;
     }
 
     /** Makes lookups of {@code type} at {@code name} fail temporarily (like SERVFAIL or a timeout). */
@@ -94,6 +100,16 @@ public final class MemoryResolver implements Resolver {
     @Override
     public DnsResult<String> txt(String name) {
         return lookup(name, Type.TXT, String.class);
+    }
+
+    @Override
+    public DnsResult<String> ptr(InetAddress address) {
+        return lookup(reverseName(address), Type.PTR, String.class);
+    }
+
+    /** The in-addr.arpa or ip6.arpa name of {@code address}, as DNS asks it. */
+    private static String reverseName(InetAddress address) {
+        return org.xbill.DNS.ReverseMap.fromAddress(address).toString();
     }
 
     private synchronized <T> DnsResult<T> lookup(String name, Type type, Class<T> valueType) {

@@ -8,7 +8,7 @@ import java.net.InetAddress;
  * a DNS or network failure (that is {@link DnsResult.TempFail}) and block for at most their timeout.
  *
  * <p>{@link DnsjavaResolver} asks real servers; {@link MemoryResolver} answers from a map in tests.
- * PTR and TLSA lookups will be added here when reverse-DNS checks and DANE need them.
+ * TLSA lookups will be added here when DANE needs them.
  */
 public interface Resolver {
     /** MX records of {@code domain}, in the order the server sent them (callers sort). */
@@ -22,4 +22,10 @@ public interface Resolver {
 
     /** TXT records of {@code name}, each record's character-strings concatenated (as SPF and DKIM want). */
     DnsResult<String> txt(String name);
+
+    /**
+     * PTR records of {@code address} (asked at its in-addr.arpa or ip6.arpa name): host names in
+     * lower case without the trailing dot. Used by SPF's {@code ptr} mechanism and {@code %{p}}.
+     */
+    DnsResult<String> ptr(InetAddress address);
 }

@@ -12,7 +12,9 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
@@ -164,6 +166,11 @@ public final class TestDnsServer implements AutoCloseable {
             parts.add(text.substring(i, Math.min(text.length(), i + 255)).replace("\\", "\\\\"));
         }
         return add(new TXTRecord(name(name), DClass.IN, ttl, parts));
+    }
+
+    /** A PTR record for the address {@code ip} (a literal) pointing at {@code host}. */
+    public synchronized TestDnsServer addPtr(String ip, String host) {
+        return add(new PTRRecord(ReverseMap.fromAddress(IpLiteral.parse(ip)), DClass.IN, ttl, name(host)));
     }
 
     public synchronized TestDnsServer addCname(String alias, String target) {
