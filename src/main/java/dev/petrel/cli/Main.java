@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code petrel} command: dispatches to its subcommands. */
 @Command(name = "petrel", mixinStandardHelpOptions = true, version = "Petrel 0.1.0",
         description = "A mail transfer agent: SMTP in, a durable spool, relay out.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class, QueueCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class, QueueCommand.class,
+                AuthCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
