@@ -124,6 +124,10 @@ public final class Replies {
     public static final Reply AUTH_TOO_MANY_FAILURES =
             Reply.of(454, "4.7.0", "Too many failed authentication attempts, try again later");
 
+    /** Per-user lockout (RFC 4954 section 6: 454 4.7.0 is a temporary authentication failure). */
+    public static final Reply AUTH_USER_LOCKED =
+            Reply.of(454, "4.7.0", "Too many failed attempts for this user name, try again later");
+
     public static Reply authChallenge(String base64) {
         return new Reply(334, null, List.of(base64));
     }

@@ -555,8 +555,9 @@ public final class ServerSession implements SessionView {
             }
             case SaslStep.Failure f -> {
                 saslExchange = null;
-                handler.afterAuth(this, false, f.username());
-                yield error(out, "AUTH", f.reason() == SaslStep.Reason.MALFORMED ? Replies.AUTH_MALFORMED : Replies.AUTH_FAILED);
+                Optional<Reply> instead = handler.afterAuth(this, false, f.username());
+                Reply failed = f.reason() == SaslStep.Reason.MALFORMED ? Replies.AUTH_MALFORMED : Replies.AUTH_FAILED;
+                yield error(out, "AUTH", instead.orElse(failed));
             }
         };
     }

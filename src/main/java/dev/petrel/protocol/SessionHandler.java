@@ -20,8 +20,13 @@ public interface SessionHandler {
     /** Before an AUTH exchange starts: a refusal when this client has failed too often. */
     Optional<Reply> beforeAuth(SessionView session);
 
-    /** After an AUTH exchange ends; may pause (slowing down guessing) before the reply is sent. */
-    void afterAuth(SessionView session, boolean success, String username);
+    /**
+     * After an AUTH exchange ends; may pause (slowing down guessing) before the reply is sent.
+     *
+     * @return for a failure, a reply to send instead of 535 (e.g. 454 4.7.0 for a locked-out
+     *         user name); ignored after a success
+     */
+    Optional<Reply> afterAuth(SessionView session, boolean success, String username);
 
     /**
      * Starts storing a message. Throws {@link dev.petrel.queue.SpoolFullException}-like

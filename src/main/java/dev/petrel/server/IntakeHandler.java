@@ -12,6 +12,7 @@ import dev.petrel.policy.RelayPolicy;
 import dev.petrel.policy.SenderPolicy;
 import dev.petrel.policy.Verdict;
 import dev.petrel.protocol.ReceivedHeader;
+import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SessionHandler;
 import dev.petrel.protocol.SessionView;
@@ -131,21 +132,26 @@ final class IntakeHandler implements SessionHandler {
     }
 
     @Override
-    public void afterAuth(SessionView session, boolean success, String username) {
+    public Optional<Reply> afterAuth(SessionView session, boolean success, String username) {
         String client = ReceivedHeader.addressLiteral(session.clientAddress());
         if (success) {
             authThrottle.succeeded(session.clientAddress());
             log.info("{}: client={}, sasl_username={}", session.sessionId(), client, username);
-            return;
+            return Optional.empty();
         }
+        // Asked before this failure is counted: the attempt that reaches the limit still gets 535.
+        boolean locked = authThrottle.userLocked(username);
         Duration pause = authThrottle.failed(session.clientAddress(), username);
-        log.warn("{}: client={}, authentication failed, sasl_username={}", session.sessionId(), client,
-                username == null ? "(unknown)" : sanitize(username));
+        log.warn("{}: client={}, authentication failed, sasl_username={}{}", session.sessionId(), client,
+                username == null ? "(unknown)" : sanitize(username), locked ? ", user locked out" : "");
         try {
             Thread.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // A locked name is refused whatever the password, so 454 confirms no guess; it tells a
+        // real user to wait instead of doubting their password.
+        return locked ? Optional.of(Replies.AUTH_USER_LOCKED) : Optional.empty();
     }
 
     @Override

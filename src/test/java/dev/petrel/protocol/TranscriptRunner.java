@@ -210,7 +210,9 @@ final class TranscriptRunner {
         }
 
         @Override
-        public void afterAuth(SessionView s, boolean success, String username) {}
+        public Optional<Reply> afterAuth(SessionView s, boolean success, String username) {
+            return Optional.empty();
+        }
 
         @Override
         public MessageSink open(Envelope envelope, long declaredSize) throws IOException {

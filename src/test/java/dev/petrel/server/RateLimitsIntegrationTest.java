@@ -84,7 +84,7 @@ class RateLimitsIntegrationTest {
     }
 
     @Test
-    void failuresForOneUserFromOneIpLockThatUserOutFromAnotherIpEvenWithTheRightPassword() throws Exception {
+    void failuresForOneUserFromOneIpLockThatUserOutFromAnotherIpEvenWithTheRightPasswordWith454() throws Exception {
         UnaryOperator<PetrelConfig> cfg = c -> rates(Rate.NONE, Rate.NONE, Rate.NONE, Rate.NONE, 2)
                 .apply(TestConfigs.authLimits(c, 100, Duration.ofMillis(10)));
         try (TestServer server = TestServer.start(dir, cfg)) {
@@ -101,7 +101,8 @@ class RateLimitsIntegrationTest {
             }
             try (SmtpTestClient c = authReady(server, InetAddress.getByName("127.0.0.2"))) {
                 String aliceReply = c.command("AUTH PLAIN " + RelayAndSubmissionTest.plain("Alice", PASSWORD)).line();
-                assertThat(aliceReply).isEqualTo("535 5.7.8 Authentication credentials invalid");
+                // 454, not 535: the lock refuses every password alike, so it confirms no guess.
+                assertThat(aliceReply).isEqualTo("454 4.7.0 Too many failed attempts for this user name, try again later");
                 assertThat(c.command("AUTH PLAIN " + RelayAndSubmissionTest.plain("nobody", PASSWORD)).line()).isEqualTo(aliceReply);
                 assertThat(c.command("AUTH PLAIN " + RelayAndSubmissionTest.plain("alice", PASSWORD)).line()).isEqualTo(aliceReply);
                 assertThat(c.command("MAIL FROM:<alice@petrel.test>").line()).isEqualTo("530 5.7.0 Authentication required");
