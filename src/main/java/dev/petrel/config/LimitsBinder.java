@@ -27,8 +27,9 @@ final class LimitsBinder {
         int rate = rate(s, "min_data_rate", d.minDataRate());
         int perMinute = s.integer("max_new_connections_per_ip_per_minute", d.maxNewConnectionsPerIpPerMinute(), 0, 1_000_000);
         boolean pipelining = s.bool("forbid_unauth_pipelining", d.forbidUnauthPipelining());
+        int busy = s.integer("busy_connections", d.busyConnections(), 0, 10_000_000);
         s.rejectUnknown();
-        return new Limits((int) header, depth, commands, rate, perMinute, pipelining);
+        return new Limits((int) header, depth, commands, rate, perMinute, pipelining, busy);
     }
 
     /** Octets per second: a size, optionally written with "/s"; 0 is allowed and means off. */

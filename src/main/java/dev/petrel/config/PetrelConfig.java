@@ -268,15 +268,33 @@ public record PetrelConfig(
      * @param maxMimeDepth               nesting of multipart parts (554 5.6.0 beyond)
      * @param maxCommandsPerSession      commands in one session before 421 4.7.0
      * @param minDataRate                octets per second below which a DATA/BDAT transfer is cut
-     *                                   off with 421 4.4.2 (checked after the first 30 seconds); 0: off
+     *                                   off with 421 4.4.2 (checked after the first 30 seconds, and
+     *                                   only while the server is busy); 0: off
      * @param maxNewConnectionsPerIpPerMinute new connections from one IP per minute (421 4.7.0 beyond); 0: off
      * @param forbidUnauthPipelining     like Postfix's smtpd_forbid_unauth_pipelining: a client that
      *                                   is not authenticated and sends commands where it must wait
      *                                   for a reply (before the greeting, after HELO, around DATA)
      *                                   is disconnected with 554 5.5.0
+     * @param busyConnections            open SMTP connections from which the server counts as busy
+     *                                   and min_data_rate applies; 0: always; {@link #BUSY_DEFAULT}:
+     *                                   80% of server.max_connections
      */
     public record Limits(int maxHeaderSize, int maxMimeDepth, int maxCommandsPerSession, int minDataRate,
-                         int maxNewConnectionsPerIpPerMinute, boolean forbidUnauthPipelining) {}
+                         int maxNewConnectionsPerIpPerMinute, boolean forbidUnauthPipelining, int busyConnections) {
+        /** busy_connections not set: 80% of server.max_connections. */
+        public static final int BUSY_DEFAULT = -1;
+
+        public Limits(int maxHeaderSize, int maxMimeDepth, int maxCommandsPerSession, int minDataRate,
+                      int maxNewConnectionsPerIpPerMinute, boolean forbidUnauthPipelining) {
+            this(maxHeaderSize, maxMimeDepth, maxCommandsPerSession, minDataRate, maxNewConnectionsPerIpPerMinute,
+                    forbidUnauthPipelining, BUSY_DEFAULT);
+        }
+
+        /** The open-connection count from which min_data_rate applies, given server.max_connections. */
+        public int busyFrom(int maxConnections) {
+            return busyConnections == BUSY_DEFAULT ? Math.max(1, maxConnections * 8 / 10) : busyConnections;
+        }
+    }
 
     /**
      * [rate_limits]: token buckets. Exceeding one gets 450 4.7.1 with a hint when to retry.

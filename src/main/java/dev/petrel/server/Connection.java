@@ -84,6 +84,12 @@ final class Connection implements Runnable {
                 end = "refused (" + refusal.get() + ")";
                 return;
             }
+            // Talking before the 220 breaks RFC 5321 3.1 whether or not we paused on purpose.
+            if (listener.refuseEarlyTalkers() && socket.getInputStream().available() > 0) {
+                write(Replies.TALKED_BEFORE_GREETING.toWire());
+                end = "pregreet";
+                return;
+            }
             write(session.greet().toWire());
             end = loop(session);
         } catch (SocketTimeoutException e) {

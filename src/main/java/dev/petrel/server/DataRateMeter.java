@@ -1,10 +1,12 @@
 package dev.petrel.server;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * [limits] min_data_rate for one connection: the average rate of a DATA or BDAT transfer, measured
- * from its start, must stay at or above the minimum once the grace period is over. Slow senders
+ * from its start, must stay at or above the minimum once the grace period is over, while the server
+ * is busy ([limits] busy_connections). Slow senders
  * (slowloris-style clients holding a connection and a spool file open) are cut off with 421
  * 4.4.2 by {@link Connection}, which owns the clock; this class only does the arithmetic.
  *
@@ -18,17 +20,28 @@ final class DataRateMeter {
 
     private final int minOctetsPerSecond;
     private final long graceMillis;
+    private final BooleanSupplier busy;
     private long start;
     private long octets;
 
     /** @param minOctetsPerSecond 0 turns the check off */
     DataRateMeter(int minOctetsPerSecond, Duration grace) {
-        this.minOctetsPerSecond = minOctetsPerSecond;
-        this.graceMillis = grace.toMillis();
+        this(minOctetsPerSecond, grace, () -> true);
     }
 
+    /**
+     * @param busy whether the server is busy now; the minimum applies only then, because a slow
+     *             client costs nothing while there are connection slots to spare
+     */
+    DataRateMeter(int minOctetsPerSecond, Duration grace, BooleanSupplier busy) {
+        this.minOctetsPerSecond = minOctetsPerSecond;
+        this.graceMillis = grace.toMillis();
+        this.busy = busy;
+    }
+
+    /** Whether the minimum applies now (asked before each read, so it follows the load as it changes). */
     boolean enabled() {
-        return minOctetsPerSecond > 0;
+        return minOctetsPerSecond > 0 && busy.getAsBoolean();
     }
 
     /** A transfer begins (the session has just started expecting content). */

@@ -124,7 +124,8 @@ public final class SmtpServer implements AutoCloseable {
             SSLContext ctx = l.tls() == TlsMode.NONE ? null : sslContext.get();
             PetrelConfig.Smtp smtp = config.smtp();
             ListenerContext lc = new ListenerContext(l.name(), l.tls() == TlsMode.IMPLICIT, ctx,
-                    smtp.commandTimeout(), smtp.dataTimeout(), smtp.greetPause());
+                    smtp.commandTimeout(), smtp.dataTimeout(), smtp.greetPause(),
+                    config.policy().limits().forbidUnauthPipelining());
             SessionSettings settings = new SessionSettings(config.server().hostname(), l.name(),
                     l.mode() == ListenerMode.SUBMISSION, l.tls() == TlsMode.STARTTLS, mechanisms,
                     smtp.maxMessageSize(), smtp.maxRecipients(),
@@ -207,12 +208,17 @@ public final class SmtpServer implements AutoCloseable {
                             () -> {
                                 limiter.release(ip);
                                 open.remove(self[0]);
-                            }, new DataRateMeter(config.policy().limits().minDataRate(), dataRateGrace), clock);
+                            }, new DataRateMeter(config.policy().limits().minDataRate(), dataRateGrace, this::busy), clock);
                     open.add(self[0]);
                     Thread.ofVirtual().name("smtp-" + id).start(self[0]);
                 }
             }
         }
+    }
+
+    /** Busy: so many connections open that slow clients must make room ([limits] busy_connections). */
+    private boolean busy() {
+        return limiter.open() >= config.policy().limits().busyFrom(config.server().maxConnections());
     }
 
     private static void pauseAfterAcceptFailure() {

@@ -33,8 +33,12 @@ class LimitsConfigTest {
                 min_data_rate = "1KiB/s"
                 max_new_connections_per_ip_per_minute = 0
                 forbid_unauth_pipelining = false
+                busy_connections = 50
                 """).policy().limits();
-        assertThat(l).isEqualTo(new Limits(128 * 1024, 10, 500, 1024, 0, false));
+        assertThat(l).isEqualTo(new Limits(128 * 1024, 10, 500, 1024, 0, false, 50));
+        assertThat(l.busyFrom(1000)).isEqualTo(50);
+        // Not set: busy from 80% of server.max_connections.
+        assertThat(load("[limits]\n").policy().limits().busyFrom(1000)).isEqualTo(800);
         assertThat(load("[limits]\nmin_data_rate = \"2KB\"\n").policy().limits().minDataRate()).isEqualTo(2000);
         assertThat(load("[limits]\nmin_data_rate = 0\n").policy().limits().minDataRate()).isZero();
         assertThat(load("[limits]\nmax_header_size = 2048\n").policy().limits().maxHeaderSize()).isEqualTo(2048);
@@ -62,7 +66,7 @@ class LimitsConfigTest {
                 f + ":7: limits.forbid_unauth_pipelining = \"yes\" is not valid; use true or false (without quotes)",
                 f + ":8: unknown key 'max_header_sise' in [limits]; did you mean 'max_header_size'? (known keys: "
                         + "max_header_size, max_mime_depth, max_commands_per_session, min_data_rate, "
-                        + "max_new_connections_per_ip_per_minute, forbid_unauth_pipelining)");
+                        + "max_new_connections_per_ip_per_minute, forbid_unauth_pipelining, busy_connections)");
     }
 
     private PetrelConfig load(String text) throws Exception {

@@ -66,6 +66,21 @@ class DnsblIntegrationTest {
     }
 
     @Test
+    void clientThatTalksWhileTheConnectCheckRunsIsRefusedAsAPregreetEvenWithoutGreetPause() throws Exception {
+        dns.drop("3.0.0.127.bl.test"); // the lookup for CLEAN times out after 3 s: mail still flows, but later
+        start(DnsblStage.CONNECT, "Blocked", List.of());
+        try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort(), CLEAN)) {
+            c.send("EHLO early.test\r\nMAIL FROM:<a@x.test>\r\n");
+            assertThat(c.read().lines()).containsExactly("554 5.5.1 Protocol error: client sent data before the greeting");
+            assertThat(c.closedByServer()).isTrue();
+        }
+        try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort(), CLEAN)) {
+            assertThat(c.read().code()).isEqualTo(220); // a client that waits is served after the timeout
+        }
+        assertThat(server.messages()).isEmpty();
+    }
+
+    @Test
     void connectStageRefusesAListedClientInsteadOfTheGreeting() throws Exception {
         start(DnsblStage.CONNECT, "Blocked: $ip is listed in $zone", List.of());
         try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort(), LISTED)) {

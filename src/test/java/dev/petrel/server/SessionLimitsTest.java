@@ -92,9 +92,33 @@ class SessionLimitsTest {
     }
 
     @Test
+    void aSlowTransferIsLeftAloneWhileTheServerHasRoomAndCutOffOnceItIsBusy() throws Exception {
+        // Busy from 2 open connections: one slow client alone costs nothing.
+        try (TestServer server = TestServer.start(dir, c -> limits(c, new Limits(DEFAULTS.maxHeaderSize(), DEFAULTS.maxMimeDepth(),
+                DEFAULTS.maxCommandsPerSession(), 1000, 0, true, 2)))) {
+            server.server().dataRateGrace(Duration.ofSeconds(1));
+            try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
+                c.startData("a@x.test", "b@petrel.test");
+                c.send("Subject: slow but alone\r\n\r\n");
+                Thread.sleep(2_000); // twice the grace period, far below 1000 octets/s
+                assertThat(c.command("hi\r\n.").line()).startsWith("250 2.0.0 Ok: queued as ");
+            }
+            try (SmtpTestClient other = SmtpTestClient.connect(server.mxPort());
+                 SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
+                assertThat(other.read().code()).isEqualTo(220);
+                c.startData("a@x.test", "b@petrel.test");
+                c.send("Subject: slow while busy\r\n\r\n");
+                assertThat(c.read().line()).isEqualTo("421 4.4.2 Data rate too low, closing connection");
+                assertThat(c.closedByServer()).isTrue();
+            }
+            assertThat(server.messages()).hasSize(1);
+        }
+    }
+
+    @Test
     void aTransferBelowTheMinimumDataRateIsCutOffAndNothingQueued() throws Exception {
         try (TestServer server = TestServer.start(dir, c -> limits(c, new Limits(DEFAULTS.maxHeaderSize(), DEFAULTS.maxMimeDepth(),
-                DEFAULTS.maxCommandsPerSession(), 1000, 0, true)))) {
+                DEFAULTS.maxCommandsPerSession(), 1000, 0, true, 0)))) {
             server.server().dataRateGrace(Duration.ofSeconds(1));
             // A fast client is not affected.
             try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
