@@ -80,8 +80,9 @@ final class DnsblBinder {
                 break;
             }
         }
+        PetrelConfig.DnsblAction action = s.choice("action", PetrelConfig.DnsblAction.REJECT, PetrelConfig.DnsblAction.class);
         if (!s.has("zone")) s.problem(s.displayName() + " has no zone; add zone = \"zen.spamhaus.org\" (the block list's DNS zone)");
         s.rejectUnknown();
-        return zone == null ? null : new Dnsbl(zone, stage, reply, codes);
+        return zone == null ? null : new Dnsbl(zone, stage, reply, codes, action);
     }
 }

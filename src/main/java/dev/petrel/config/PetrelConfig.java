@@ -321,12 +321,21 @@ public record PetrelConfig(
      * @param stage  CONNECT: refuse at the greeting with 554; RCPT: refuse each RCPT with 554 5.7.1
      * @param reply  the reply text; {@code $ip} and {@code $zone} are replaced
      * @param codes  A-record answers that count as listed (e.g. 127.0.0.2); empty: any answer
+     * @param action what a listing does: refuse (554) or quarantine the client's messages
      */
-    public record Dnsbl(String zone, DnsblStage stage, String reply, List<String> codes) {
+    public record Dnsbl(String zone, DnsblStage stage, String reply, List<String> codes, DnsblAction action) {
         public Dnsbl {
             codes = List.copyOf(codes);
+        }
+
+        /** A list that refuses listed clients. */
+        public Dnsbl(String zone, DnsblStage stage, String reply, List<String> codes) {
+            this(zone, stage, reply, codes, DnsblAction.REJECT);
         }
     }
 
     public enum DnsblStage { CONNECT, RCPT }
+
+    /** REJECT: 554 5.7.1 with the reply. QUARANTINE: accept, but hold the client's messages in the queue for review. */
+    public enum DnsblAction { REJECT, QUARANTINE }
 }

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param listener     the name of the listener the message came in on
  * @param tls          TLS details when the session was encrypted, or null
  * @param receivedAt   when the message was accepted
+ * @param quarantine   why policy quarantined the message (it is kept in the queue, held, until an
+ *                     operator releases or deletes it), or null for normal mail
  */
 public record Envelope(
         MailAddress sender,
@@ -34,7 +36,8 @@ public record Envelope(
         String helo,
         String listener,
         TlsInfo tls,
-        Instant receivedAt) {
+        Instant receivedAt,
+        String quarantine) {
 
     public Envelope {
         recipients = List.copyOf(recipients);
@@ -42,6 +45,18 @@ public record Envelope(
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(receivedAt, "receivedAt");
         if (recipients.isEmpty()) throw new IllegalArgumentException("an envelope needs a recipient");
+    }
+
+    /** An envelope of normal (not quarantined) mail. */
+    public Envelope(MailAddress sender, List<Recipient> recipients, BodyType body, boolean smtpUtf8, Ret ret, String envId,
+                    String authIdentity, InetAddress client, String helo, String listener, TlsInfo tls, Instant receivedAt) {
+        this(sender, recipients, body, smtpUtf8, ret, envId, authIdentity, client, helo, listener, tls, receivedAt, null);
+    }
+
+    /** This envelope, quarantined for {@code reason}. */
+    public Envelope withQuarantine(String reason) {
+        return new Envelope(sender, recipients, body, smtpUtf8, ret, envId, authIdentity, client, helo, listener, tls,
+                receivedAt, Objects.requireNonNull(reason, "reason"));
     }
 
     /** True for the null reverse-path {@code <>}, as bounces use. */

@@ -113,7 +113,11 @@ public final class DnsblChecker {
                         sessionId, l.zone(), client.getHostAddress(), a.detail());
             } else if (a.listed()) {
                 log.info("{}: dnsbl: client {} listed in {} ({})", sessionId, client.getHostAddress(), l.zone(), a.detail());
-                verdict = new Verdict.Reject(554, "5.7.1", replyText(l, client), "dnsbl:" + l.zone());
+                verdict = switch (l.action()) {
+                    case REJECT -> new Verdict.Reject(554, "5.7.1", replyText(l, client), "dnsbl:" + l.zone());
+                    case QUARANTINE -> new Verdict.Quarantine("client " + client.getHostAddress() + " listed in " + l.zone(),
+                            "dnsbl:" + l.zone());
+                };
                 break; // the first listing list in config order decides; the others need not be waited for
             }
         }

@@ -56,7 +56,7 @@ public final class RatePolicy {
 
     private static Verdict reject(String who, PetrelConfig.Rate rate, String what, Duration wait) {
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000); // round up: earlier would be refused again
-        return new Verdict.Reject(450, "4.7.1", "Rate limit exceeded for " + who + ": " + rate.count() + " "
+        return new Verdict.Defer(450, "4.7.1", "Rate limit exceeded for " + who + ": " + rate.count() + " "
                 + (rate.count() == 1 ? what.substring(0, what.length() - 1) : what) + " per " + describe(rate.window()) + "; try again in " + seconds + (seconds == 1 ? " second" : " seconds"),
                 "rate_" + what);
     }

@@ -125,6 +125,7 @@ public final class ServerSession implements SessionView {
     public void close() {
         if (sink != null) sink.abort();
         sink = null;
+        if (mode != Mode.CLOSED) handler.closed(this);
         mode = Mode.CLOSED;
     }
 
@@ -481,7 +482,7 @@ public final class ServerSession implements SessionView {
                 mailParameters.ret(), mailParameters.envId(), authIdentity, client, helo,
                 settings.listenerName(), tls, clock.instant());
         try {
-            MessageSink target = handler.open(envelope, declaredSize >= 0 ? declaredSize : mailParameters.declaredSize());
+            MessageSink target = handler.open(this, envelope, declaredSize >= 0 ? declaredSize : mailParameters.declaredSize());
             // The collector also holds our Received: header, which the size limit does not count.
             int headerCap = (int) Math.min(Integer.MAX_VALUE - 1L, settings.limits().maxHeaderSize() + 4096L);
             sink = new StoringSink(target, envelope, new HeaderCollector(Math.min(headerCap, MAX_KEPT_HEADER)));

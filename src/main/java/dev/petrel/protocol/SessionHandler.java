@@ -32,7 +32,11 @@ public interface SessionHandler {
      * Starts storing a message. Throws {@link dev.petrel.queue.SpoolFullException}-like
      * {@link StorageFullException} when there is no room, any other IOException on failure.
      */
-    MessageSink open(Envelope envelope, long declaredSize) throws IOException;
+    MessageSink open(SessionView session, Envelope envelope, long declaredSize) throws IOException;
+
+    /** The session ended (any way); forget what was kept about it. */
+    default void closed(SessionView session) {
+    }
 
     /**
      * The whole message has arrived and passed the session's own checks; a refusal here means

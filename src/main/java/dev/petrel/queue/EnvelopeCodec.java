@@ -65,6 +65,7 @@ public final class EnvelopeCodec {
             t.put("cipherSuite", e.tls().cipherSuite());
         }
         o.put("receivedAt", e.receivedAt().toString());
+        if (e.quarantine() != null) o.put("quarantine", e.quarantine());
         try {
             return JSON.writeValueAsBytes(o);
         } catch (JacksonException ex) {
@@ -108,7 +109,8 @@ public final class EnvelopeCodec {
                     text(o, "listener"),
                     tls == null || tls.isNull() ? null
                             : new Envelope.TlsInfo(required(tls, "protocol").asText(), required(tls, "cipherSuite").asText()),
-                    Instant.parse(required(o, "receivedAt").asText()));
+                    Instant.parse(required(o, "receivedAt").asText()),
+                    text(o, "quarantine"));
         } catch (IllegalArgumentException | NullPointerException | DateTimeParseException ex) {
             // Enum names, address literals and record invariants all report through these.
             throw new IOException("envelope is invalid: " + ex.getMessage(), ex);

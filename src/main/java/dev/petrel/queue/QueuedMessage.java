@@ -39,6 +39,8 @@ final class QueuedMessage {
         this.last = new DeliveryStatus[n];
         this.tries = new int[n];
         java.util.Arrays.fill(states, State.PENDING);
+        // Quarantined mail waits for an operator; a later release record in the status log lifts it.
+        this.held = envelope.quarantine() != null;
     }
 
     /** Applies one record of the status log (at start, when rebuilding). */

@@ -122,6 +122,10 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         QueuedMessage q = new QueuedMessage(id, envelope, size);
         messages.put(id, q);
         synchronized (q) {
+            if (q.held) {
+                log.info("{}: quarantined ({}); held until released with petrel queue release", id, envelope.quarantine());
+                return;
+            }
             schedule(q, clock.instant());
         }
     }

@@ -48,6 +48,8 @@ final class IntakeHandler implements SessionHandler {
     private final Map<String, ListenerMode> listenerModes;
     /** The rule behind the refusal a session is about to log; at most one entry per session at a time. */
     private final Map<String, String> lastRule = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Sessions whose messages are quarantined, with the reason; removed when the session closes. */
+    private final Map<String, String> quarantined = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param dnsbl         the block lists to check, or null for none
@@ -68,7 +70,7 @@ final class IntakeHandler implements SessionHandler {
     /** The reply that replaces the greeting (a connect-stage block list lists the client), if any. */
     Optional<Reply> checkConnect(String sessionId, InetAddress client) {
         if (dnsbl == null) return Optional.empty();
-        return reply(dnsbl.check(sessionId, client, DnsblStage.CONNECT));
+        return reply(sessionId, dnsbl.check(sessionId, client, DnsblStage.CONNECT));
     }
 
     @Override
@@ -115,14 +117,27 @@ final class IntakeHandler implements SessionHandler {
 
     /** A verdict as a reply, remembering the refusing rule for the log line of {@link #rejected}. */
     private Optional<Reply> reply(SessionView session, Verdict v) {
-        if (v instanceof Verdict.Reject r) lastRule.put(session.sessionId(), r.rule());
-        return reply(v);
+        return reply(session.sessionId(), v);
     }
 
-    private static Optional<Reply> reply(Verdict v) {
+    private Optional<Reply> reply(String sessionId, Verdict v) {
         return switch (v) {
             case Verdict.Accept a -> Optional.empty();
-            case Verdict.Reject r -> Optional.of(Reply.of(r.code(), r.enhanced(), r.text()));
+            case Verdict.Reject r -> {
+                lastRule.put(sessionId, r.rule());
+                yield Optional.of(Reply.of(r.code(), r.enhanced(), r.text()));
+            }
+            case Verdict.Defer d -> {
+                lastRule.put(sessionId, d.rule());
+                yield Optional.of(Reply.of(d.code(), d.enhanced(), d.text()));
+            }
+            case Verdict.Quarantine q -> {
+                // The session goes on as normal; every message it sends from now on is held.
+                if (quarantined.putIfAbsent(sessionId, q.reason() + "; rule=" + q.rule()) == null) {
+                    log.info("{}: quarantine: {}; rule={}", sessionId, q.reason(), q.rule());
+                }
+                yield Optional.empty();
+            }
         };
     }
 
@@ -155,7 +170,10 @@ final class IntakeHandler implements SessionHandler {
     }
 
     @Override
-    public MessageSink open(Envelope envelope, long declaredSize) throws IOException {
+    public MessageSink open(SessionView session, Envelope envelope, long declaredSize) throws IOException {
+        String quarantine = quarantined.get(session.sessionId());
+        // In the envelope, so the hold is durable in the same fsync as the message itself.
+        if (quarantine != null) envelope = envelope.withQuarantine(quarantine);
         SpoolWriter writer;
         try {
             writer = spool.create(envelope, Math.max(0, declaredSize));
@@ -172,6 +190,12 @@ final class IntakeHandler implements SessionHandler {
         String rule = lastRule.remove(session.sessionId());
         log.info("{}: reject: {} from {}: {}; rule={}", session.sessionId(), command,
                 ReceivedHeader.addressLiteral(session.clientAddress()), reply, rule == null ? "protocol" : rule);
+    }
+
+    @Override
+    public void closed(SessionView session) {
+        lastRule.remove(session.sessionId());
+        quarantined.remove(session.sessionId());
     }
 
     /** Client-supplied text in a log line: no control characters, bounded length. */
@@ -217,11 +241,12 @@ final class IntakeHandler implements SessionHandler {
                 log.error("{}: could not queue: {}", id(), e.toString());
                 throw e;
             }
-            log.info("{}: client={}, helo={}, from=<{}>, size={}, nrcpt={}{}{}", id(),
+            log.info("{}: client={}, helo={}, from=<{}>, size={}, nrcpt={}{}{}{}", id(),
                     ReceivedHeader.addressLiteral(envelope.client()), sanitize(String.valueOf(envelope.helo())),
                     envelope.senderText(), writer.size(), envelope.recipients().size(),
                     envelope.authIdentity() == null ? "" : ", sasl_username=" + envelope.authIdentity(),
-                    envelope.tls() == null ? "" : ", tls=" + envelope.tls().protocol());
+                    envelope.tls() == null ? "" : ", tls=" + envelope.tls().protocol(),
+                    envelope.quarantine() == null ? "" : ", quarantined");
             listener.committed(writer.id(), envelope, writer.size());
             if (log.isDebugEnabled()) {
                 log.debug("{}: to={}", id(), envelope.recipients().stream().map(Recipient::address)

@@ -33,10 +33,12 @@ class DnsblConfigTest {
                 stage = "connect"
                 reply = "go away $ip ($zone)"
                 codes = ["127.0.0.2", " 127.0.0.4 "]
+                action = "quarantine"
                 """));
         assertThat(c.policy().dnsbls()).containsExactly(
                 new Dnsbl("zen.example.org", DnsblStage.RCPT, "Service unavailable; client [$ip] blocked using $zone", List.of()),
-                new Dnsbl("bl.example.net", DnsblStage.CONNECT, "go away $ip ($zone)", List.of("127.0.0.2", "127.0.0.4")));
+                new Dnsbl("bl.example.net", DnsblStage.CONNECT, "go away $ip ($zone)", List.of("127.0.0.2", "127.0.0.4"),
+                        PetrelConfig.DnsblAction.QUARANTINE));
     }
 
     @Test
@@ -57,7 +59,7 @@ class DnsblConfigTest {
                 file() + ":6: [[dnsbl]] #2: codes = [\"10.0.0.1\"] is not valid: \"10.0.0.1\" is not an answer a block list gives; "
                         + "write IPv4 addresses in 127.0.0.0/8, such as [\"127.0.0.2\", \"127.0.0.4\"]",
                 file() + ":7: [[dnsbl]] #2: reply = \"two\\nlines\" is not valid; use one line of up to 400 printable ASCII characters ($ip and $zone are replaced)",
-                file() + ":8: unknown key 'colour' in [[dnsbl]] #2 (known keys: zone, stage, reply, codes)");
+                file() + ":8: unknown key 'colour' in [[dnsbl]] #2 (known keys: zone, stage, reply, codes, action)");
     }
 
     @Test

@@ -25,7 +25,7 @@ class RatePolicyTest {
         InetAddress ip = InetAddress.getByName("192.0.2.1");
         assertThat(policy.checkMessage(ip, null)).isEqualTo(Verdict.ACCEPT);
         clock.now = T0.plusMillis(500);
-        assertThat(policy.checkMessage(ip, null)).isEqualTo(new Verdict.Reject(450, "4.7.1",
+        assertThat(policy.checkMessage(ip, null)).isEqualTo(new Verdict.Defer(450, "4.7.1",
                 "Rate limit exceeded for your address: 1 message per 90 seconds; try again in 90 seconds", "rate_messages"));
         assertThat(policy.checkMessage(InetAddress.getByName("192.0.2.2"), null)).isEqualTo(Verdict.ACCEPT);
         clock.now = T0.plusSeconds(90);
@@ -38,10 +38,10 @@ class RatePolicyTest {
         for (int i = 0; i < 5; i++) assertThat(policy.checkMessage(trusted, null)).isEqualTo(Verdict.ACCEPT);
         assertThat(policy.checkMessage(trusted, "Alice")).isEqualTo(Verdict.ACCEPT);
         assertThat(policy.checkMessage(InetAddress.getByName("192.0.2.9"), "alice")).isEqualTo(Verdict.ACCEPT);
-        assertThat(policy.checkMessage(trusted, "alice")).isEqualTo(new Verdict.Reject(450, "4.7.1",
+        assertThat(policy.checkMessage(trusted, "alice")).isEqualTo(new Verdict.Defer(450, "4.7.1",
                 "Rate limit exceeded for alice: 2 messages per minute; try again in 30 seconds", "rate_messages"));
         for (int i = 0; i < 3; i++) assertThat(policy.checkRecipient(trusted, "alice")).isEqualTo(Verdict.ACCEPT);
-        assertThat(policy.checkRecipient(trusted, "alice")).isEqualTo(new Verdict.Reject(450, "4.7.1",
+        assertThat(policy.checkRecipient(trusted, "alice")).isEqualTo(new Verdict.Defer(450, "4.7.1",
                 "Rate limit exceeded for alice: 3 recipients per hour; try again in 1200 seconds", "rate_recipients"));
         // recipients_per_ip is unlimited.
         for (int i = 0; i < 100; i++) assertThat(policy.checkRecipient(InetAddress.getByName("192.0.2.1"), null)).isEqualTo(Verdict.ACCEPT);

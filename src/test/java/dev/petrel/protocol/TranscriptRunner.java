@@ -215,7 +215,7 @@ final class TranscriptRunner {
         }
 
         @Override
-        public MessageSink open(Envelope envelope, long declaredSize) throws IOException {
+        public MessageSink open(SessionView session, Envelope envelope, long declaredSize) throws IOException {
             if (envelope.recipients().stream().anyMatch(r -> r.address().localPart().equals("full"))) {
                 throw new StorageFullException("test: full", null);
             }

@@ -91,6 +91,10 @@ class SchedulerTest {
     }
 
     private QueueId submit(FileSpool spool, Scheduler s, String... rcpts) throws Exception {
+        return submitQuarantined(spool, s, null, rcpts);
+    }
+
+    private QueueId submitQuarantined(FileSpool spool, Scheduler s, String quarantine, String... rcpts) throws Exception {
         List<Recipient> rs = new ArrayList<>();
         for (String r : rcpts) {
             String[] p = r.split("@");
@@ -98,6 +102,7 @@ class SchedulerTest {
         }
         Envelope env = new Envelope(new MailAddress("sender", "client.test"), rs, Envelope.BodyType.SEVEN_BIT, false, null,
                 null, null, IpLiteral.parse("127.0.0.1"), "client.test", "test", null, Instant.now());
+        if (quarantine != null) env = env.withQuarantine(quarantine);
         byte[] body = "Subject: hi\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
         try (SpoolWriter w = spool.create(env, body.length)) {
             w.write(body, 0, body.length);
@@ -182,6 +187,27 @@ class SchedulerTest {
         Scheduler second = scheduler(reopened, Duration.ofDays(5), Duration.ZERO);
         await().until(() -> reopened.list().isEmpty() && second.size() == 0);
         assertThat(attempts).containsExactly("b@remote.test=D");
+    }
+
+    @Test
+    void quarantinedMessageIsHeldAcrossARestartUntilReleased() throws Exception {
+        FileSpool spool = new FileSpool(dir.resolve("spool"), 0);
+        Scheduler first = scheduler(spool, Duration.ofDays(5), Duration.ZERO);
+        QueueId id = submitQuarantined(spool, first, "client listed in bl.test; rule=dnsbl:bl.test", "a@remote.test");
+        assertThat(first.show(id).orElseThrow().held()).isTrue();
+        assertThat(first.flush(Optional.empty())).isZero();
+        Thread.sleep(500);
+        first.close();
+        assertThat(attempts).as("a quarantined message is never tried").isEmpty();
+
+        // The hold is in the message file itself: a restart keeps it held.
+        Scheduler second = scheduler(spool, Duration.ofDays(5), Duration.ZERO);
+        assertThat(second.show(id).orElseThrow().held()).isTrue();
+        Thread.sleep(300);
+        assertThat(attempts).isEmpty();
+        assertThat(second.release(id)).isTrue();
+        await().until(() -> spool.list().isEmpty());
+        assertThat(attempts).containsExactly("a@remote.test=D");
     }
 
     @Test

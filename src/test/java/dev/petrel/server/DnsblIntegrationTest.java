@@ -81,6 +81,20 @@ class DnsblIntegrationTest {
     }
 
     @Test
+    void quarantineActionAcceptsAListedClientsMailButHoldsIt() throws Exception {
+        Dnsbl list = new Dnsbl("bl.test", DnsblStage.RCPT, "unused", List.of(), PetrelConfig.DnsblAction.QUARANTINE);
+        server = TestServer.start(dir, c -> withDns(c, list, List.of()));
+        for (InetAddress client : List.of(LISTED, CLEAN)) {
+            try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort(), client)) {
+                c.startData("sender@example.org", "someone@petrel.test");
+                assertThat(c.command("Subject: hi\r\n\r\nhello\r\n.").line()).startsWith("250 2.0.0 Ok: queued as ");
+            }
+        }
+        assertThat(server.messages()).extracting(m -> m.envelope().client().getHostAddress() + " " + m.envelope().quarantine())
+                .containsExactlyInAnyOrder("127.0.0.2 client 127.0.0.2 listed in bl.test; rule=dnsbl:bl.test", "127.0.0.3 null");
+    }
+
+    @Test
     void connectStageRefusesAListedClientInsteadOfTheGreeting() throws Exception {
         start(DnsblStage.CONNECT, "Blocked: $ip is listed in $zone", List.of());
         try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort(), LISTED)) {
