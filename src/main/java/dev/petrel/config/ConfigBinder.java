@@ -180,11 +180,24 @@ final class ConfigBinder {
         }
         ListenerMode mode = s.choice("mode", ListenerMode.MX, ListenerMode.class);
         TlsMode tls = s.choice("tls", TlsMode.STARTTLS, TlsMode.class);
+        PetrelConfig.ListenerPolicy inherit = PetrelConfig.ListenerPolicy.INHERIT;
+        PetrelConfig.ListenerPolicy policy = new PetrelConfig.ListenerPolicy(
+                s.has("max_message_size") ? (Long) s.size("max_message_size", 0) : null,
+                s.has("max_recipients") ? (Integer) s.integer("max_recipients", 0, 1, 100_000) : null,
+                s.has("greet_pause") ? s.duration("greet_pause", Duration.ZERO, true) : null,
+                s.bool("require_tls", inherit.requireTls()),
+                s.bool("dnsbl", inherit.dnsbl()),
+                s.bool("rate_limits", inherit.rateLimits()),
+                s.bool("reject_non_fqdn_helo", inherit.rejectNonFqdnHelo()));
+        if (policy.requireTls() && tls == TlsMode.NONE) {
+            problems.add(s.line("require_tls"), s.displayName() + ": require_tls = true with tls = \"none\" would refuse all mail; "
+                    + "set tls = \"starttls\" or \"implicit\", or remove require_tls");
+        }
         int line = locator.line(s.path());
         if (!s.has("name")) problems.add(line, s.displayName() + " has no name; add name = \"smtp\" (any short, unique name for logs)");
         if (!s.has("address")) problems.add(line, s.displayName() + " has no address; add address = \"127.0.0.1:2525\" (" + ListenerAddress.HINT + ")");
         s.rejectUnknown();
-        return name == null || address == null ? null : new Listener(name, address, mode, tls);
+        return name == null || address == null ? null : new Listener(name, address, mode, tls, policy);
     }
 
     /** Names must differ, and two listeners cannot bind the same port on overlapping addresses. */

@@ -105,7 +105,46 @@ public record PetrelConfig(
      * @param mode    what the listener accepts
      * @param tls     how TLS is offered
      */
-    public record Listener(String name, InetSocketAddress address, ListenerMode mode, TlsMode tls) {}
+    public record Listener(String name, InetSocketAddress address, ListenerMode mode, TlsMode tls, ListenerPolicy policy) {
+        /** A listener with the global settings and the default checks. */
+        public Listener(String name, InetSocketAddress address, ListenerMode mode, TlsMode tls) {
+            this(name, address, mode, tls, ListenerPolicy.INHERIT);
+        }
+
+        public Listener {
+            Objects.requireNonNull(policy, "policy");
+        }
+    }
+
+    /**
+     * The policy keys of one [[listener]], so that port 25 and port 587 can differ (as Postfix's
+     * master.cf {@code -o} overrides do).
+     *
+     * @param maxMessageSize     overrides smtp.max_message_size; null: inherit it
+     * @param maxRecipients      overrides smtp.max_recipients; null: inherit it
+     * @param greetPause         overrides smtp.greet_pause; null: inherit it
+     * @param requireTls         MAIL before STARTTLS gets 530 5.7.0 (Postfix's smtpd_tls_security_level = encrypt)
+     * @param dnsbl              whether the [[dnsbl]] lists are checked for clients of this listener
+     * @param rateLimits         whether the [rate_limits] message and recipient buckets apply here
+     * @param rejectNonFqdnHelo  HELO/EHLO must name a fully qualified domain or an address literal
+     *                           (Postfix's reject_invalid_helo_hostname plus reject_non_fqdn_helo_hostname)
+     */
+    public record ListenerPolicy(Long maxMessageSize, Integer maxRecipients, Duration greetPause, boolean requireTls,
+                                 boolean dnsbl, boolean rateLimits, boolean rejectNonFqdnHelo) {
+        public static final ListenerPolicy INHERIT = new ListenerPolicy(null, null, null, false, true, true, false);
+
+        public long maxMessageSize(Smtp smtp) {
+            return maxMessageSize == null ? smtp.maxMessageSize() : maxMessageSize;
+        }
+
+        public int maxRecipients(Smtp smtp) {
+            return maxRecipients == null ? smtp.maxRecipients() : maxRecipients;
+        }
+
+        public Duration greetPause(Smtp smtp) {
+            return greetPause == null ? smtp.greetPause() : greetPause;
+        }
+    }
 
     /**
      * {@code MX}: port 25 style; mail for local domains from anyone, relay only from trusted

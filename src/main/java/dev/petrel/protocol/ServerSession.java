@@ -291,6 +291,8 @@ public final class ServerSession implements SessionView {
         if (name.isEmpty() || name.contains(" ")) {
             return error(out, extended ? "EHLO" : "HELO", Replies.HELO_NEEDS_DOMAIN);
         }
+        Optional<Reply> refusal = handler.checkHelo(this, name);
+        if (refusal.isPresent()) return error(out, extended ? "EHLO" : "HELO", refusal.get());
         resetTransaction();
         helo = name;
         esmtp = extended;

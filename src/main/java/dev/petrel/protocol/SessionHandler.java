@@ -11,6 +11,11 @@ import java.util.Optional;
  * Each check returns a refusal to send, or empty to go on. Called from the session's thread.
  */
 public interface SessionHandler {
+    /** HELO or EHLO passed syntax checks; {@code name} is its argument. */
+    default Optional<Reply> checkHelo(SessionView session, String name) {
+        return Optional.empty();
+    }
+
     /** MAIL FROM passed syntax checks; {@code sender} is null for {@code <>}. */
     Optional<Reply> checkSender(SessionView session, MailAddress sender);
 

@@ -4,7 +4,10 @@ import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
 import dev.petrel.config.PetrelConfig.DnsblStage;
+import dev.petrel.config.PetrelConfig.Listener;
 import dev.petrel.config.PetrelConfig.ListenerMode;
+import dev.petrel.config.PetrelConfig.ListenerPolicy;
+import dev.petrel.policy.HeloPolicy;
 import dev.petrel.policy.DnsblChecker;
 import dev.petrel.policy.HeaderAddresses;
 import dev.petrel.policy.RatePolicy;
@@ -45,7 +48,7 @@ final class IntakeHandler implements SessionHandler {
     private final DnsblChecker dnsbl;
     private final RatePolicy rates;
     private final SenderPolicy senders;
-    private final Map<String, ListenerMode> listenerModes;
+    private final Map<String, Listener> listeners;
     /** The rule behind the refusal a session is about to log; at most one entry per session at a time. */
     private final Map<String, String> lastRule = new java.util.concurrent.ConcurrentHashMap<>();
     /** Sessions whose messages are quarantined, with the reason; removed when the session closes. */
@@ -53,13 +56,13 @@ final class IntakeHandler implements SessionHandler {
 
     /**
      * @param dnsbl         the block lists to check, or null for none
-     * @param listenerModes listener name → mode, for the sender checks that depend on where the client came in
+     * @param listeners     listener name → listener, for the checks that depend on where the client came in
      */
     IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl,
-                  RatePolicy rates, SenderPolicy senders, Map<String, ListenerMode> listenerModes) {
+                  RatePolicy rates, SenderPolicy senders, Map<String, Listener> listeners) {
         this.rates = rates;
         this.senders = senders;
-        this.listenerModes = Map.copyOf(listenerModes);
+        this.listeners = Map.copyOf(listeners);
         this.relay = relay;
         this.spool = spool;
         this.authThrottle = authThrottle;
@@ -78,11 +81,27 @@ final class IntakeHandler implements SessionHandler {
         if (!spool.hasRoomFor(0)) {
             return Optional.of(Reply.of(452, "4.3.1", "Insufficient system storage, try again later"));
         }
-        ListenerMode mode = listenerModes.getOrDefault(session.listenerName(), ListenerMode.MX);
+        Listener listener = listeners.get(session.listenerName());
+        ListenerMode mode = listener == null ? ListenerMode.MX : listener.mode();
+        ListenerPolicy policy = policy(session);
+        if (policy.requireTls() && session.tls() == null) {
+            return reply(session, new Verdict.Reject(530, "5.7.0", "Must issue a STARTTLS command first", "require_tls"));
+        }
         Verdict v = senders.checkEnvelopeSender(session.authIdentity(), sender, mode, relay.isTrusted(session.clientAddress()));
         // Rate last: a refused MAIL FROM must not use up a token.
-        if (v instanceof Verdict.Accept) v = rates.checkMessage(session.clientAddress(), session.authIdentity());
+        if (v instanceof Verdict.Accept && policy.rateLimits()) v = rates.checkMessage(session.clientAddress(), session.authIdentity());
         return reply(session, v);
+    }
+
+    @Override
+    public Optional<Reply> checkHelo(SessionView session, String name) {
+        if (!policy(session).rejectNonFqdnHelo()) return Optional.empty();
+        return reply(session, HeloPolicy.check(name));
+    }
+
+    private ListenerPolicy policy(SessionView session) {
+        Listener listener = listeners.get(session.listenerName());
+        return listener == null ? ListenerPolicy.INHERIT : listener.policy();
     }
 
     /** The From: header of an authenticated user's message must name only addresses the user owns. */
@@ -106,12 +125,13 @@ final class IntakeHandler implements SessionHandler {
         Verdict v = relay.checkRecipient(session.clientAddress(), session.authIdentity(), recipient);
         // Block lists come after relay control (no lookups for relay attempts). Authenticated clients
         // are exempt, and postmaster stays reachable so a listed sender can ask why (RFC 5321 4.5.1).
-        if (v instanceof Verdict.Accept && dnsbl != null && session.authIdentity() == null
+        ListenerPolicy policy = policy(session);
+        if (v instanceof Verdict.Accept && dnsbl != null && policy.dnsbl() && session.authIdentity() == null
                 && !(relay.isLocal(recipient) && recipient.localPart().equalsIgnoreCase("postmaster"))) {
             v = dnsbl.check(session.sessionId(), session.clientAddress(), DnsblStage.RCPT);
         }
         // Rate last: only a recipient that every other check accepted uses up a token.
-        if (v instanceof Verdict.Accept) v = rates.checkRecipient(session.clientAddress(), session.authIdentity());
+        if (v instanceof Verdict.Accept && policy.rateLimits()) v = rates.checkRecipient(session.clientAddress(), session.authIdentity());
         return reply(session, v);
     }
 

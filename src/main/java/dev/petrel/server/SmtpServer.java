@@ -105,7 +105,7 @@ public final class SmtpServer implements AutoCloseable {
         this.handler = new IntakeHandler(relay, spool, throttle, listener, dnsbl,
                 new RatePolicy(rates, config.relay().trustedNetworks(), clock),
                 new SenderPolicy(config.policy().senders(), local),
-                config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, PetrelConfig.Listener::mode, (x, y) -> x)));
+                config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, l -> l, (x, y) -> x)));
         CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
         this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
     }
@@ -123,15 +123,16 @@ public final class SmtpServer implements AutoCloseable {
             sockets.add(ss);
             SSLContext ctx = l.tls() == TlsMode.NONE ? null : sslContext.get();
             PetrelConfig.Smtp smtp = config.smtp();
+            PetrelConfig.ListenerPolicy policy = l.policy();
             ListenerContext lc = new ListenerContext(l.name(), l.tls() == TlsMode.IMPLICIT, ctx,
-                    smtp.commandTimeout(), smtp.dataTimeout(), smtp.greetPause(),
+                    smtp.commandTimeout(), smtp.dataTimeout(), policy.greetPause(smtp),
                     config.policy().limits().forbidUnauthPipelining());
             SessionSettings settings = new SessionSettings(config.server().hostname(), l.name(),
                     l.mode() == ListenerMode.SUBMISSION, l.tls() == TlsMode.STARTTLS, mechanisms,
-                    smtp.maxMessageSize(), smtp.maxRecipients(),
+                    policy.maxMessageSize(smtp), policy.maxRecipients(smtp),
                     smtp.bareLineEndings() == PetrelConfig.BareLineEndings.REJECT,
                     smtp.longLines() == PetrelConfig.LongLines.REJECT, smtp.maxErrors(), sessionLimits());
-            Thread.ofPlatform().name("accept-" + l.name()).daemon(true).start(() -> acceptLoop(ss, lc, settings));
+            Thread.ofPlatform().name("accept-" + l.name()).daemon(true).start(() -> acceptLoop(ss, lc, settings, policy));
             log.info("listening on {} ({}, mode={}, tls={})", ss.getLocalSocketAddress(), l.name(),
                     l.mode().name().toLowerCase(), l.tls().name().toLowerCase());
         }
@@ -179,7 +180,7 @@ public final class SmtpServer implements AutoCloseable {
         return limiter.open();
     }
 
-    private void acceptLoop(ServerSocket ss, ListenerContext lc, SessionSettings settings) {
+    private void acceptLoop(ServerSocket ss, ListenerContext lc, SessionSettings settings, PetrelConfig.ListenerPolicy policy) {
         while (!closed) {
             Socket s;
             try {
@@ -204,7 +205,7 @@ public final class SmtpServer implements AutoCloseable {
                     self[0] = new Connection(s, lc, id,
                             tls -> new ServerSession(settings, handler, clock, id, ip, tls),
                             // Submission clients may sit on listed dynamic IPs; they authenticate instead.
-                            () -> settings.authRequired() ? Optional.empty() : handler.checkConnect(id, ip),
+                            () -> settings.authRequired() || !policy.dnsbl() ? Optional.empty() : handler.checkConnect(id, ip),
                             () -> {
                                 limiter.release(ip);
                                 open.remove(self[0]);

@@ -1,0 +1,54 @@
+package dev.petrel.policy;
+
+import dev.petrel.message.IpLiteral;
+
+import java.util.regex.Pattern;
+
+/**
+ * The HELO stage: with [[listener]] reject_non_fqdn_helo, the name a client gives must be a fully
+ * qualified domain name or an address literal, as RFC 5321 4.1.1.1 asks. Bots often send a bare
+ * word, an IP without brackets or their own IP's PTR-less name. Replies follow Postfix's
+ * reject_invalid_helo_hostname (501 5.5.2) and reject_non_fqdn_helo_hostname (504 5.5.2).
+ */
+public final class HeloPolicy {
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+    private static final Pattern TLD = Pattern.compile(".*[A-Za-z].*");
+
+    private HeloPolicy() {}
+
+    public static Verdict check(String name) {
+        if (name.startsWith("[") && name.endsWith("]")) {
+            String inner = name.substring(1, name.length() - 1);
+            if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) inner = inner.substring(5);
+            try {
+                IpLiteral.parse(inner);
+                return Verdict.ACCEPT;
+            } catch (IllegalArgumentException e) {
+                return invalid(name);
+            }
+        }
+        String host = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (host.isEmpty() || host.length() > 253) return invalid(name);
+        String[] labels = host.split("\\.", -1);
+        for (String label : labels) {
+            if (!LABEL.matcher(label).matches()) return invalid(name);
+        }
+        // One label, or an all-numeric last label (a bare IP address), is not a fully qualified name.
+        if (labels.length < 2 || !TLD.matcher(labels[labels.length - 1]).matches()) {
+            return new Verdict.Reject(504, "5.5.2", "<" + printable(name) + ">: Helo command rejected: need fully-qualified hostname",
+                    "helo_fqdn");
+        }
+        return Verdict.ACCEPT;
+    }
+
+    private static Verdict invalid(String name) {
+        return new Verdict.Reject(501, "5.5.2", "<" + printable(name) + ">: Helo command rejected: Invalid name", "helo_invalid");
+    }
+
+    /** The name as echoed back: printable ASCII only, bounded. */
+    private static String printable(String s) {
+        String clean = s.chars().map(c -> c < 33 || c > 126 ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
+    }
+}
