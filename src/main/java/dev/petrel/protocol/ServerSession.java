@@ -465,6 +465,7 @@ public final class ServerSession implements SessionView {
             refusal = Replies.mimeTooDeep(settings.limits().maxMimeDepth());
         } else {
             refusal = handler.checkMessage(this, sink.envelope, sink.headers.headerSection()).orElse(null);
+            if (refusal == null && sink.failure == null) refusal = sink.target.check().orElse(null);
         }
         StoringSink s = sink;
         sink = null;

@@ -60,6 +60,15 @@ public interface SessionHandler {
         /** The queue id, known before the content so the Received header can name it. */
         String id();
 
+        /**
+         * The whole message has arrived and passed every other check: the sink's own last word
+         * before {@link #commit} (e.g. DMARC, which needs the body). A refusal means
+         * {@link #abort} follows.
+         */
+        default Optional<Reply> check() {
+            return Optional.empty();
+        }
+
         /** Makes the message durable; when it returns, the 250 reply may be sent. */
         void commit() throws IOException;
 

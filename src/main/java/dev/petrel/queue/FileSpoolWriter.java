@@ -1,5 +1,6 @@
 package dev.petrel.queue;
 
+import dev.petrel.message.Envelope;
 import dev.petrel.message.QueueId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,23 @@ final class FileSpoolWriter implements SpoolWriter {
             throw FileSpool.full(e, id);
         }
         size += length;
+    }
+
+    @Override
+    public void replaceEnvelope(Envelope envelope) throws IOException {
+        requireOpen();
+        if (size > 0) throw new IllegalStateException(id + ": content already written");
+        byte[] header = SpoolFileFormat.header(envelope);
+        try {
+            // Whatever of the old header was flushed goes too: the file starts over.
+            buffer.clear();
+            channel.truncate(0);
+            channel.position(0);
+            append(header, 0, header.length);
+        } catch (IOException e) {
+            abort();
+            throw FileSpool.full(e, id);
+        }
     }
 
     private void append(byte[] bytes, int offset, int length) throws IOException {

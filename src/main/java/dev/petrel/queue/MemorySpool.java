@@ -83,7 +83,7 @@ public final class MemorySpool implements Spool {
 
     private final class Writer implements SpoolWriter {
         private final QueueId id;
-        private final Envelope envelope;
+        private Envelope envelope;
         private final ByteArrayOutputStream content = new ByteArrayOutputStream();
         private boolean done;
 
@@ -101,6 +101,13 @@ public final class MemorySpool implements Spool {
         public void write(byte[] bytes, int offset, int length) {
             requireOpen();
             content.write(bytes, offset, length);
+        }
+
+        @Override
+        public void replaceEnvelope(Envelope replacement) {
+            requireOpen();
+            if (content.size() > 0) throw new IllegalStateException(id + ": content already written");
+            envelope = replacement;
         }
 
         @Override

@@ -15,6 +15,13 @@ public interface SpoolWriter extends AutoCloseable {
     void write(byte[] bytes, int offset, int length) throws IOException;
 
     /**
+     * Replaces the envelope written at {@link Spool#create}, for a decision made once the whole
+     * message was seen (a DMARC quarantine). Only before the first {@link #write}: afterwards it
+     * throws {@link IllegalStateException}.
+     */
+    void replaceEnvelope(dev.petrel.message.Envelope envelope) throws IOException;
+
+    /**
      * Makes the message durable. When this returns, a crash at any instant cannot lose it; when it
      * throws, the message is not in the spool. A full disk throws {@link SpoolFullException}.
      */

@@ -73,6 +73,22 @@ class FileSpoolTest {
     }
 
     @Test
+    void envelopeCanBeReplacedBeforeTheContentButNotAfter() throws IOException {
+        FileSpool spool = new FileSpool(dir, 0);
+        byte[] content = "Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII);
+        QueueId id;
+        try (SpoolWriter w = spool.create(TestEnvelopes.full(), content.length)) {
+            id = w.id();
+            w.replaceEnvelope(TestEnvelopes.full().withQuarantine("DMARC policy quarantine for example.org"));
+            w.write(content, 0, content.length);
+            assertThatThrownBy(() -> w.replaceEnvelope(TestEnvelopes.minimal())).isInstanceOf(IllegalStateException.class);
+            w.commit();
+        }
+        assertThat(spool.read(id).envelope()).isEqualTo(TestEnvelopes.full().withQuarantine("DMARC policy quarantine for example.org"));
+        assertThat(spool.read(id).content()).isEqualTo(content);
+    }
+
+    @Test
     void fileStartsWithTheFormatLineAndTheEnvelopeLine() throws IOException {
         FileSpool spool = new FileSpool(dir, 0);
         QueueId id = commit(spool, TestEnvelopes.minimal(), "Subject: x\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
