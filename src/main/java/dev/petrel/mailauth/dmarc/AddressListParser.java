@@ -108,7 +108,8 @@ final class AddressListParser {
             if (!next().is(':')) throw new IllegalArgumentException("bad source route");
         }
         out.add(addrSpec());
-        if (!next().is('>')) throw new IllegalArgumentException("expected '>'");
+        if (!peekIs('>')) throw new IllegalArgumentException("expected '>'");
+        pos++;
     }
 
     /** local-part {@code @} domain; the local part is words and quoted strings joined by dots. */
