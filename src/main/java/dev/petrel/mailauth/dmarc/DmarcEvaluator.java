@@ -43,7 +43,8 @@ public final class DmarcEvaluator {
      *
      * @param spf       the SPF result for the RFC5321.MailFrom identity (or for HELO when MAIL FROM
      *                  was empty, as RFC 7489 section 3.1.2 says), or null when SPF was not checked
-     * @param spfDomain the domain SPF checked ({@code spf.domain()} normally), or null
+     * @param spfDomain the domain SPF checked ({@code spf.domain()} normally; a whole MAIL FROM
+     *                  address is accepted too and its domain used), or null
      * @param dkim      the results of every DKIM-Signature, in any order (empty when there were none)
      */
     public DmarcResult evaluate(MailMessage message, SpfResult spf, String spfDomain, List<DkimResult> dkim) {
@@ -84,7 +85,7 @@ public final class DmarcEvaluator {
     private static Alignment align(String from, DmarcRecord record, SpfResult spf, String spfDomain, List<DkimResult> dkim) {
         String spfAligned = null;
         if (spf != null && spf.kind() == SpfResult.Kind.PASS) {
-            String domain = DomainNames.normalize(spfDomain);
+            String domain = spfDomain == null ? null : DomainNames.normalize(spfDomain.substring(spfDomain.lastIndexOf('@') + 1));
             if (domain != null && record.spfAlignment().aligned(domain, from)) spfAligned = domain;
         }
         List<String> dkimAligned = new ArrayList<>();

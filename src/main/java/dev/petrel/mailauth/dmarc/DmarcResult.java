@@ -1,7 +1,5 @@
 package dev.petrel.mailauth.dmarc;
 
-import java.util.Locale;
-
 /**
  * The outcome of DMARC for one message, as a closed set (result names from RFC 7489 section 11.2
  * and RFC 8601). {@link #fromDomain} is the normalized RFC5322.From domain, or null in a
@@ -12,7 +10,13 @@ public sealed interface DmarcResult {
 
     /** The result keyword for Authentication-Results: {@code pass}, {@code fail}, {@code none}, ... */
     default String keyword() {
-        return getClass().getSimpleName().toLowerCase(Locale.ROOT);
+        return switch (this) {
+            case Pass pass -> "pass";
+            case Fail fail -> "fail";
+            case None none -> "none";
+            case TempError error -> "temperror";
+            case PermError error -> "permerror";
+        };
     }
 
     /** An aligned identifier passed. {@code policy.disposition()} is always {@code none}. */

@@ -70,6 +70,15 @@ class DmarcEvaluatorTest {
     }
 
     @Test
+    void identifiersAreComparedInOneSpelling() {
+        dns.txt("_dmarc.xn--bcher-kva.example", "v=DMARC1; p=reject; adkim=s; aspf=s");
+        DmarcResult result = new DmarcEvaluator(dns, NO_DRAW).evaluate(message("bücher.example"),
+                spf(SpfResult.Kind.PASS, "BÜCHER.example."), "Bounce+x@BÜCHER.example.",
+                List.of(dkim(DkimResult.Kind.PASS, "XN--BCHER-KVA.EXAMPLE.")));
+        assertThat(alignment(result)).isEqualTo(new Alignment("xn--bcher-kva.example", List.of("xn--bcher-kva.example")));
+    }
+
+    @Test
     void spfStrictNeedsTheSameDomain() {
         dns.txt("_dmarc.example.com", "v=DMARC1; p=reject; aspf=s");
         assertThat(evaluate("example.com", spf(SpfResult.Kind.PASS, "bounces.example.com"), List.of()))
