@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  *     "discarded in favor of default values ... or ignored outright").</li>
  * <li>Unknown tags are ignored (section 6.3). A repeated tag keeps its first value; the repeat
  *     is noted as a problem.</li>
+ * <li>{@code p} is accepted anywhere after {@code v}. RFC 7489's ABNF puts it second, but
+ *     records with {@code rua} before {@code p} are common, large receivers honour them, and
+ *     RFC 9989 (DMARCbis) dropped the ordering rule; refusing them would turn a clear
+ *     {@code p=reject} into no policy at all.</li>
  * </ul>
  */
 public final class DmarcRecordParser {

@@ -88,6 +88,13 @@ class DmarcRecordParserTest {
     }
 
     @Test
+    void policyMayFollowOtherTags() {
+        DmarcRecord record = valid("v=DMARC1; rua=mailto:dmarc@example.com; p=reject");
+        assertThat(record.policy()).isEqualTo(DmarcPolicy.REJECT);
+        assertThat(record.problems()).isEmpty();
+    }
+
+    @Test
     void repeatedTagKeepsTheFirstValue() {
         DmarcRecord record = valid("v=DMARC1; p=reject; p=none");
         assertThat(record.policy()).isEqualTo(DmarcPolicy.REJECT);
