@@ -390,7 +390,8 @@ public final class AuthenticationResults {
             while (!in.atEnd() && in.peek() != ';') {
                 String type = in.keyword();
                 in.skipCfws();
-                if (type.equalsIgnoreCase("reason") && in.peek() == '=' && reason == null && properties.isEmpty()) {
+                // RFC 8601 puts the reason before the properties; some writers put it after them.
+                if (type.equalsIgnoreCase("reason") && in.peek() == '=' && reason == null) {
                     in.expect('=');
                     in.skipCfws();
                     reason = in.value();

@@ -131,7 +131,7 @@ class AuthenticationResultsTest {
                         + "       spf=pass (google.com: domain of bounce@example.com designates 192.0.2.1 as permitted sender)"
                         + " smtp.mailfrom=bounce@example.com;\r\n"
                         + "       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=example.com;"
-                        + " DKIM/1 = Fail reason = \"bad sig\" header.d=other.example; arc=none");
+                        + " DKIM/1 = Fail header.d=other.example reason = \"bad sig\"; arc=none");
         assertThat(parsed.authservId()).isEqualTo("mx.google.com");
         assertThat(parsed.version()).isEqualTo(1);
         assertThat(parsed.results()).extracting(r -> r.method() + "=" + r.result())
