@@ -1,9 +1,11 @@
 package dev.petrel.mailauth;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * A message split into its header fields and its body, the way DKIM, ARC and DMARC read it. The
@@ -114,6 +116,22 @@ public final class MailMessage {
         }
         System.arraycopy(bytes, 0, out, pos, bytes.length);
         return parse(out);
+    }
+
+    /**
+     * The message without the header fields {@code drop} matches; every other byte (the remaining
+     * fields, the empty line, the body) is kept exactly. Returns this message when nothing matches.
+     */
+    public MailMessage without(Predicate<HeaderField> drop) {
+        if (headers.stream().noneMatch(drop)) return this;
+        // Fields are contiguous from the first byte, so the header section's fields end where their lengths add up.
+        int fieldsEnd = headers.stream().mapToInt(f -> f.raw().length).sum();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length);
+        for (HeaderField f : headers) {
+            if (!drop.test(f)) out.writeBytes(f.raw());
+        }
+        out.write(bytes, fieldsEnd, bytes.length - fieldsEnd);
+        return parse(out.toByteArray());
     }
 
     /** Index of the LF ending the line at {@code from}, or the end of the message. */
