@@ -26,7 +26,8 @@ public record PetrelConfig(
         Delivery delivery,
         Local local,
         Admin admin,
-        Policy policy) {
+        Policy policy,
+        MailAuth mailAuth) {
 
     public PetrelConfig {
         Objects.requireNonNull(server, "server");
@@ -40,6 +41,13 @@ public record PetrelConfig(
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(mailAuth, "mailAuth");
+    }
+
+    /** A config with the default [mail_auth] and no DKIM keys. */
+    public PetrelConfig(Path source, Server server, Smtp smtp, Tls tls, List<Listener> listeners, Relay relay, Auth auth,
+                        Queue queue, Delivery delivery, Local local, Admin admin, Policy policy) {
+        this(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, MailAuth.DEFAULTS);
     }
 
     /** A config with the default [senders], [limits], [rate_limits] and no DNSBLs. */
@@ -50,12 +58,22 @@ public record PetrelConfig(
 
     /** A copy with another envelope policy (tests build configs this way). */
     public PetrelConfig withPolicy(Policy policy) {
-        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy);
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
+    }
+
+    /** A copy with other mail authentication settings (tests build configs this way). */
+    public PetrelConfig withMailAuth(MailAuth mailAuth) {
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
+    }
+
+    /** A copy with other listeners (tests build configs this way). */
+    public PetrelConfig withListeners(List<Listener> listeners) {
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
     }
 
     /** A copy with other delivery-side settings (tests build configs this way). */
     public PetrelConfig withDelivery(Queue queue, Delivery delivery, Local local, Admin admin) {
-        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy);
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
     }
 
     /**
@@ -374,6 +392,45 @@ public record PetrelConfig(
     }
 
     public enum DnsblStage { CONNECT, RCPT }
+
+    /**
+     * [mail_auth] and [[dkim]]: SPF, DKIM, DMARC and ARC on inbound mail; DKIM signing on outbound.
+     *
+     * @param verify      check inbound mail (mx listeners; clients neither authenticated nor in
+     *                    relay.trusted_networks) and add an Authentication-Results header
+     * @param authservId  the authserv-id of that header; null: server.hostname
+     * @param dmarcAction what a DMARC failure does to the message
+     * @param signingKeys DKIM keys; mail from authenticated users and trusted networks is signed
+     *                    with every key of its From: domain
+     */
+    public record MailAuth(boolean verify, String authservId, DmarcAction dmarcAction, List<DkimKey> signingKeys) {
+        public static final MailAuth DEFAULTS = new MailAuth(true, null, DmarcAction.POLICY, List.of());
+
+        public MailAuth {
+            Objects.requireNonNull(dmarcAction, "dmarcAction");
+            signingKeys = List.copyOf(signingKeys);
+        }
+
+        /** These settings with verification turned on or off. */
+        public MailAuth withVerify(boolean on) {
+            return new MailAuth(on, authservId, dmarcAction, signingKeys);
+        }
+    }
+
+    /**
+     * POLICY: do what the domain's DMARC record asks (p=reject: 550 5.7.1; p=quarantine: accept
+     * and hold). QUARANTINE: at most hold, never refuse. NONE: only record the result.
+     */
+    public enum DmarcAction { POLICY, QUARANTINE, NONE }
+
+    /**
+     * One DKIM signing key ([[dkim]]).
+     *
+     * @param domain     the d= domain; mail whose From: address is in exactly this domain is signed
+     * @param selector   the s= selector: the key is published at {@code <selector>._domainkey.<domain>}
+     * @param privateKey a PKCS#8 PEM file (RSA or Ed25519), as {@code petrel dkim keygen} writes it
+     */
+    public record DkimKey(String domain, String selector, Path privateKey) {}
 
     /** REJECT: 554 5.7.1 with the reply. QUARANTINE: accept, but hold the client's messages in the queue for review. */
     public enum DnsblAction { REJECT, QUARANTINE }

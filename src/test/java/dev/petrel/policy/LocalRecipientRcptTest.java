@@ -87,7 +87,7 @@ class LocalRecipientRcptTest {
     void trustedNetworksAreCheckedToo() throws Exception {
         UnaryOperator<PetrelConfig> trusted = cfg -> new PetrelConfig(cfg.source(), cfg.server(), cfg.smtp(), cfg.tls(),
                 cfg.listeners(), new PetrelConfig.Relay(cfg.relay().localDomains(), List.of(IpNetwork.parse("127.0.0.0/8"))),
-                cfg.auth(), cfg.queue(), cfg.delivery(), cfg.local(), cfg.admin());
+                cfg.auth(), cfg.queue(), cfg.delivery(), cfg.local(), cfg.admin(), PetrelConfig.Policy.DEFAULTS, cfg.mailAuth());
         try (TestServer server = TestServer.start(dir, cfg -> trusted.apply(localUsers(dir).apply(cfg)));
              SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
             assertThat(c.read().code()).isEqualTo(220);

@@ -172,7 +172,7 @@ class SenderIdentityTest {
     void localSenderFromTrustedNetworkIsAccepted() throws Exception {
         server = TestServer.start(dir, c -> new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), c.listeners(),
                 new PetrelConfig.Relay(c.relay().localDomains(), List.of(IpNetwork.parse("127.0.0.0/8"), IpNetwork.parse("::1/128"))),
-                c.auth(), c.queue(), c.delivery(), c.local(), c.admin()));
+                c.auth(), c.queue(), c.delivery(), c.local(), c.admin(), PetrelConfig.Policy.DEFAULTS, c.mailAuth()));
         try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
             c.startData("ceo@petrel.test", "a@petrel.test");
             assertThat(c.command("From: ceo@petrel.test\r\n\r\nhi\r\n.").line()).startsWith("250 2.0.0 Ok: queued as ");

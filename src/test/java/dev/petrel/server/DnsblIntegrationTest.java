@@ -62,7 +62,7 @@ class DnsblIntegrationTest {
                 .withDelivery(c.queue(), delivery, c.local(), c.admin());
         return new PetrelConfig(withDns.source(), withDns.server(), withDns.smtp(), withDns.tls(), withDns.listeners(),
                 new PetrelConfig.Relay(c.relay().localDomains(), trusted), withDns.auth(), withDns.queue(),
-                withDns.delivery(), withDns.local(), withDns.admin(), withDns.policy());
+                withDns.delivery(), withDns.local(), withDns.admin(), withDns.policy(), withDns.mailAuth());
     }
 
     @Test

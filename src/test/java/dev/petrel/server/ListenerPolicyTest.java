@@ -30,8 +30,7 @@ class ListenerPolicyTest {
             for (Listener l : c.listeners()) {
                 ls.add(l.name().equals("smtp") ? new Listener(l.name(), l.address(), l.mode(), l.tls(), policy) : l);
             }
-            return new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), ls, c.relay(), c.auth(), c.queue(),
-                    c.delivery(), c.local(), c.admin(), c.policy());
+            return c.withListeners(ls);
         });
     }
 

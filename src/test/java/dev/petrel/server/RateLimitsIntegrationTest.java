@@ -50,7 +50,7 @@ class RateLimitsIntegrationTest {
         UnaryOperator<PetrelConfig> trusted = c -> rates(Rate.NONE, Rate.NONE, new Rate(1, Duration.ofHours(1)), Rate.NONE, 10)
                 .apply(new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), c.listeners(),
                         new PetrelConfig.Relay(c.relay().localDomains(), List.of(IpNetwork.parse("127.0.0.0/8"))),
-                        c.auth(), c.queue(), c.delivery(), c.local(), c.admin(), c.policy()));
+                        c.auth(), c.queue(), c.delivery(), c.local(), c.admin(), c.policy(), c.mailAuth()));
         try (TestServer server = TestServer.start(dir, trusted); SmtpTestClient c = mxClient(server, null)) {
             for (int i = 0; i < 3; i++) send(c);
             assertThat(server.messages()).hasSize(3);

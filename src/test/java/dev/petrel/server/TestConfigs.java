@@ -43,20 +43,20 @@ public final class TestConfigs {
         SmtpEdit e = new SmtpEdit(c.smtp());
         edit.accept(e);
         return new PetrelConfig(c.source(), c.server(), e.build(), c.tls(), c.listeners(), c.relay(), c.auth(),
-                c.queue(), c.delivery(), c.local(), c.admin());
+                c.queue(), c.delivery(), c.local(), c.admin(), PetrelConfig.Policy.DEFAULTS, c.mailAuth());
     }
 
     public static PetrelConfig connectionLimits(PetrelConfig c, int maxConnections, int maxPerIp) {
         PetrelConfig.Server s = c.server();
         return new PetrelConfig(c.source(), new PetrelConfig.Server(s.hostname(), s.dataDir(), maxConnections, maxPerIp),
                 c.smtp(), c.tls(), c.listeners(), c.relay(), c.auth(),
-                c.queue(), c.delivery(), c.local(), c.admin());
+                c.queue(), c.delivery(), c.local(), c.admin(), PetrelConfig.Policy.DEFAULTS, c.mailAuth());
     }
 
     public static PetrelConfig authLimits(PetrelConfig c, int maxFailuresPerIp, Duration failureDelay) {
         PetrelConfig.Auth a = c.auth();
         return new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), c.listeners(), c.relay(),
                 new PetrelConfig.Auth(a.usersFile(), maxFailuresPerIp, a.failureWindow(), failureDelay),
-                c.queue(), c.delivery(), c.local(), c.admin());
+                c.queue(), c.delivery(), c.local(), c.admin(), PetrelConfig.Policy.DEFAULTS, c.mailAuth());
     }
 }

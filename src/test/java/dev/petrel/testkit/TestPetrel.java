@@ -52,8 +52,7 @@ public final class TestPetrel implements AutoCloseable {
         Path file = dir.resolve("petrel.toml");
         Files.writeString(file, toml);
         PetrelConfig c = ConfigLoader.load(file);
-        PetrelConfig config = new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), List.of(listeners),
-                c.relay(), c.auth(), c.queue(), c.delivery(), c.local(), c.admin(), c.policy());
+        PetrelConfig config = c.withListeners(List.of(listeners));
         return new TestPetrel(Petrel.start(config));
     }
 

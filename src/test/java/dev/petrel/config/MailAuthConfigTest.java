@@ -1,0 +1,79 @@
+package dev.petrel.config;
+
+import dev.petrel.config.PetrelConfig.DkimKey;
+import dev.petrel.config.PetrelConfig.DmarcAction;
+import dev.petrel.config.PetrelConfig.MailAuth;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MailAuthConfigTest {
+    @TempDir Path dir;
+
+    private PetrelConfig load(String toml) throws Exception {
+        Path f = dir.resolve("petrel.toml");
+        Files.writeString(f, toml);
+        return ConfigLoader.load(f);
+    }
+
+    @Test
+    void defaultsVerifyAndHonourDmarcWithoutKeys() throws Exception {
+        assertThat(ConfigLoader.defaults().mailAuth()).isEqualTo(new MailAuth(true, null, DmarcAction.POLICY, List.of()));
+        assertThat(load("[mail_auth]\n").mailAuth()).isEqualTo(MailAuth.DEFAULTS);
+    }
+
+    @Test
+    void allKeys() throws Exception {
+        Files.createDirectories(dir.resolve("dkim"));
+        Files.writeString(dir.resolve("dkim/a.pem"), "key");
+        Files.writeString(dir.resolve("dkim/b.pem"), "key");
+        PetrelConfig c = load("""
+                [mail_auth]
+                verify = false
+                authserv_id = "mx.example.com"
+                dmarc_action = "quarantine"
+
+                [[dkim]]
+                domain = "Example.COM"
+                selector = "rsa2026"
+                private_key = "dkim/a.pem"
+
+                [[dkim]]
+                domain = "example.com"
+                selector = "ed2026"
+                private_key = "dkim/b.pem"
+                """);
+        assertThat(c.mailAuth()).isEqualTo(new MailAuth(false, "mx.example.com", DmarcAction.QUARANTINE, List.of(
+                new DkimKey("example.com", "rsa2026", dir.resolve("dkim/a.pem")),
+                new DkimKey("example.com", "ed2026", dir.resolve("dkim/b.pem")))));
+    }
+
+    @Test
+    void mistakesNameTheirLines() {
+        String f = dir.resolve("petrel.toml").toString();
+        assertThatThrownBy(() -> load("""
+                [mail_auth]
+                dmarc_action = "ignore"
+
+                [[dkim]]
+                domain = "localhost"
+                selector = "s_1"
+                private_key = "missing.pem"
+
+                [[dkim]]
+                selector = "s1"
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(f + ":2: mail_auth.dmarc_action = \"ignore\" is not valid; use \"policy\", \"quarantine\" or \"none\"")
+                .hasMessageContaining(f + ":5: [[dkim]] #1: domain = \"localhost\" is not a domain")
+                .hasMessageContaining(f + ":6: [[dkim]] #1: selector = \"s_1\" is not valid")
+                .hasMessageContaining(f + ":7: [[dkim]] #1: private_key " + dir.resolve("missing.pem") + " cannot be read; create it with petrel dkim keygen")
+                .hasMessageContaining(f + ":9: [[dkim]] #2 has no domain; add domain = \"example.com\"")
+                .hasMessageContaining(f + ":9: [[dkim]] #2 has no private_key");
+    }
+}
