@@ -133,11 +133,12 @@ public final class SpfRecordParser {
             }
             Matcher m4 = IP4_CIDR_SUFFIX.matcher(spec);
             if (m4.find()) {
-                ip4 = prefix(term, m4.group(1), 32);
-                spec = spec.substring(0, m4.start());
-                if (IP4_CIDR_SUFFIX.matcher(spec).find()) {
+                String before = spec.substring(0, m4.start());
+                if (IP4_CIDR_SUFFIX.matcher(before).find()) {
                     throw new SpfSyntaxException("'" + term + "': two CIDR lengths are written /IPV4//IPV6, e.g. /24//64");
                 }
+                ip4 = prefix(term, m4.group(1), 32);
+                spec = before;
             }
             if (spec.isEmpty()) throw new SpfSyntaxException("'" + term + "': the domain after ':' is missing");
             target = domainSpec(term, spec);
