@@ -34,10 +34,43 @@ final class SpfTesting {
         return verifier(dns).checkMailFrom(ip(ip), mailFrom, "helo.example.org");
     }
 
-    /** The result of checking {@code user@domain} from {@code ip} when {@code domain} publishes {@code record}. */
+    /**
+     * The result of checking {@code user@domain} from {@code ip} when {@code domain} publishes
+     * {@code record} (and only it: the record replaces any TXT records {@code dns} has there, so one
+     * test can try several records for the same domain; the lookup still shows in {@code dns.queries()}).
+     */
     static SpfResult withRecord(MemoryResolver dns, String domain, String record, String ip) {
-        dns.txt(domain, record);
-        return mailFrom(dns, ip, "user@" + domain);
+        Resolver published = new TxtOverride(dns, domain, record);
+        return verifier(published).checkMailFrom(ip(ip), "user@" + domain, "helo.example.org");
+    }
+
+    /** {@code inner}, except that TXT lookups of {@code name} answer {@code record}. */
+    record TxtOverride(Resolver inner, String name, String record) implements Resolver {
+        @Override
+        public DnsResult<MxRecord> mx(String domain) {
+            return inner.mx(domain);
+        }
+
+        @Override
+        public DnsResult<InetAddress> a(String host) {
+            return inner.a(host);
+        }
+
+        @Override
+        public DnsResult<InetAddress> aaaa(String host) {
+            return inner.aaaa(host);
+        }
+
+        @Override
+        public DnsResult<String> txt(String asked) {
+            DnsResult<String> real = inner.txt(asked);
+            return asked.equalsIgnoreCase(name) ? new DnsResult.Found<>(java.util.List.of(record)) : real;
+        }
+
+        @Override
+        public DnsResult<String> ptr(InetAddress address) {
+            return inner.ptr(address);
+        }
     }
 
     /** A clock that tests move by hand (or that {@link SlowResolver} moves per query). */
