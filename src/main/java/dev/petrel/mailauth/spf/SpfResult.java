@@ -12,6 +12,11 @@ import java.util.Locale;
  * @param problem     for {@code temperror} and {@code permerror}: what went wrong, for logs and diagnostics; otherwise null
  */
 public record SpfResult(Kind kind, String identity, String domain, String explanation, String problem) {
+    /** The result keyword: {@code pass}, {@code fail}, ... (as {@link Kind#keyword()}). */
+    public String keyword() {
+        return kind.keyword();
+    }
+
     public enum Kind {
         NONE, NEUTRAL, PASS, FAIL, SOFTFAIL, TEMPERROR, PERMERROR;
 
