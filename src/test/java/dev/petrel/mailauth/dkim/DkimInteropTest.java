@@ -7,6 +7,7 @@ import dev.petrel.dns.MemoryResolver;
 import dev.petrel.mailauth.MailMessage;
 import dev.petrel.mailauth.MailMessage.HeaderField;
 import dev.petrel.mailauth.dkim.DkimResult.Kind;
+import dev.petrel.testkit.TestDnsServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Petrel against two independent DKIM implementations, without DNS: dkimpy (python3-dkim, keys
  * answered by a dnsfunc reading a file) and OpenDKIM (the {@code opendkim} milter in test mode,
- * {@code -t}, with keys from its TestDNSData option; signing through libopendkim, see
+ * {@code -t}, with keys from its TestDNSData option, or from TestDnsServer through its libunbound resolver; signing through libopendkim, see
  * opendkim_sign.py for why not opendkim-testmsg). Each direction, RSA and Ed25519, and a changed
  * body or header must fail everywhere.
  */
@@ -176,6 +177,25 @@ class DkimInteropTest {
         // An added second From is caught thanks to over-signing.
         assertThat(opendkimVerify(edited(signed, "MIME-Version: 1.0", "MIME-Version: 1.0\r\nFrom: ceo@example.com"), "from.eml"))
                 .containsExactly("rsa=fail", "ed=fail");
+    }
+
+    @Test
+    void petrelSignaturesVerifyInOpendkimAskingARealDnsServer() throws Exception {
+        needOpendkim();
+        // OpenDKIM's resolver is libunbound: its configuration file can forward every query to the test server.
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.addTxt("rsa._domainkey.example.com", DkimKeys.keyRecord(rsa.getPublic()));
+            dns.addTxt("ed._domainkey.example.com", DkimKeys.keyRecord(ed25519.getPublic()));
+            Path unbound = Files.writeString(dir.resolve("unbound.conf"), "server:\n  do-not-query-localhost: no\n"
+                    + "forward-zone:\n  name: \".\"\n  forward-addr: 127.0.0.1@" + dns.address().getPort() + "\n");
+            opendkimConf = Files.writeString(dir.resolve("opendkim-dns.conf"),
+                    "ResolverConfiguration " + unbound + "\nSyslog no\nMinimumKeyBits 1024\n");
+            MailMessage signed = signedByPetrel();
+            assertThat(opendkimVerify(signed, "good.eml")).containsExactly("rsa=pass", "ed=pass");
+            assertThat(opendkimVerify(edited(signed, "the numbers", "the figures"), "body.eml")).containsExactly("rsa=fail", "ed=fail");
+            assertThat(dns.count("rsa._domainkey.example.com", "TXT")).isPositive();
+            assertThat(dns.count("ed._domainkey.example.com", "TXT")).isPositive();
+        }
     }
 
     @Test
