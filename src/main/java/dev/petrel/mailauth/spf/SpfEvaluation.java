@@ -328,7 +328,8 @@ final class SpfEvaluation {
         return defaultExplanation(domain);
     }
 
-    String defaultExplanation(String domain) {
+    /** Said when the record gives no usable explanation (section 6.2 lets the verifier choose). */
+    private String defaultExplanation(String domain) {
         return domain + " does not designate " + IpAddresses.readable(ip) + " as a permitted sender";
     }
 
