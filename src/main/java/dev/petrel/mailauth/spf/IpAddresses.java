@@ -73,7 +73,7 @@ final class IpAddresses {
         if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) return null;
         String head = gap < 0 ? text : text.substring(0, gap);
         String tail = gap < 0 ? "" : text.substring(gap + 2);
-        int[] headGroups = groups(head, gap < 0 || tail.isEmpty());
+        int[] headGroups = groups(head, gap < 0); // a dotted IPv4 part must come last, after any "::"
         int[] tailGroups = gap < 0 ? new int[0] : groups(tail, true);
         if (headGroups == null || tailGroups == null) return null;
         int count = headGroups.length + tailGroups.length;

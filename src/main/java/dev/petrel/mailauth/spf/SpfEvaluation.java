@@ -94,7 +94,7 @@ final class SpfEvaluation {
             case DnsResult.Found<String> found -> found.records();
             case DnsResult.NxDomain<String> nx -> List.of();
             case DnsResult.NoData<String> nodata -> List.of();
-            case DnsResult.TempFail<String> fail -> throw SpfAbort.temperror("TXT lookup of " + name + " failed: " + fail.reason());
+            case DnsResult.TempFail<String> fail -> throw SpfAbort.temperror(lookupFailed("TXT", name, fail));
         };
         List<String> spf = txt.stream().filter(SpfRecordParser::isSpfRecord).toList();
         if (spf.isEmpty()) return Outcome.none("no SPF record at " + name);
@@ -180,8 +180,8 @@ final class SpfEvaluation {
                 voidLookup(directive.text(), target);
                 yield List.of();
             }
-            case DnsResult.TempFail<MxRecord> fail -> throw SpfAbort.temperror("'" + directive.text() + "': MX lookup of "
-                    + target + " failed: " + fail.reason());
+            case DnsResult.TempFail<MxRecord> fail -> throw SpfAbort.temperror("'" + directive.text() + "': "
+                    + lookupFailed("MX", target, fail));
         };
         if (hosts.size() > MAX_MX_NAMES) {
             throw SpfAbort.permerror("'" + directive.text() + "': " + target + " has " + hosts.size()
@@ -222,8 +222,8 @@ final class SpfEvaluation {
             case DnsResult.Found<InetAddress> found -> true;
             case DnsResult.NxDomain<InetAddress> nx -> voidLookup(directive.text(), target);
             case DnsResult.NoData<InetAddress> nodata -> voidLookup(directive.text(), target);
-            case DnsResult.TempFail<InetAddress> fail -> throw SpfAbort.temperror("'" + directive.text() + "': A lookup of "
-                    + target + " failed: " + fail.reason());
+            case DnsResult.TempFail<InetAddress> fail -> throw SpfAbort.temperror("'" + directive.text() + "': "
+                    + lookupFailed("A", target, fail));
         };
     }
 
@@ -244,8 +244,8 @@ final class SpfEvaluation {
                 if (countVoid) voidLookup(term, name);
                 yield List.of();
             }
-            case DnsResult.TempFail<InetAddress> fail -> throw SpfAbort.temperror("'" + term + "': " + type + " lookup of "
-                    + name + " failed: " + fail.reason());
+            case DnsResult.TempFail<InetAddress> fail -> throw SpfAbort.temperror("'" + term + "': "
+                    + lookupFailed(type, name, fail));
         };
     }
 
@@ -291,6 +291,15 @@ final class SpfEvaluation {
         return false;
     }
 
+    /**
+     * "TYPE lookup of NAME failed: REASON", or the resolver's reason alone when it already says
+     * which lookup failed (as {@code DnsjavaResolver}'s do), so the problem does not repeat itself.
+     */
+    private static String lookupFailed(String type, String name, DnsResult.TempFail<?> fail) {
+        String reason = fail.reason();
+        return reason.startsWith(type + " lookup") ? reason : type + " lookup of " + name + " failed: " + reason;
+    }
+
     /** Every DNS query goes through here, so that the overall time limit holds. */
     private <T> DnsResult<T> query(Supplier<DnsResult<T>> lookup) {
         checkDeadline();
@@ -328,7 +337,8 @@ final class SpfEvaluation {
         return defaultExplanation(domain);
     }
 
-    String defaultExplanation(String domain) {
+    /** Said when the record gives no usable explanation (section 6.2 lets the verifier choose). */
+    private String defaultExplanation(String domain) {
         return domain + " does not designate " + IpAddresses.readable(ip) + " as a permitted sender";
     }
 

@@ -51,8 +51,9 @@ public final class SpfVerifier {
 
     /**
      * The MAIL FROM identity (section 2.4). A null reverse-path ({@code ""} or {@code "<>"}) checks
-     * {@code postmaster@helo} instead; an address without a local part ({@code @example.com}) gets
-     * {@code postmaster} (section 4.3). Angle brackets around the address are allowed.
+     * {@code postmaster@helo} instead; an address without a local part ({@code @example.com}, or a
+     * bare {@code example.com}) gets {@code postmaster} (section 4.3). Angle brackets around the
+     * address are allowed; the domain is whatever follows the last {@code @}.
      *
      * @param ip       the SMTP client's address (IPv4-mapped IPv6 addresses count as IPv4)
      * @param mailFrom the reverse-path as received, without parameters

@@ -91,13 +91,13 @@ class SpfEndToEndTest {
 
         SpfResult servfail = spf.checkMailFrom(ip("192.0.2.1"), "a@broken.example.com", "h.example.org");
         assertThat(servfail.kind()).isEqualTo(Kind.TEMPERROR);
-        assertThat(servfail.problem()).startsWith("TXT lookup of broken.example.com failed: ").contains("SERVFAIL");
+        assertThat(servfail.problem()).isEqualTo("TXT lookup for broken.example.com. failed: SERVFAIL from 127.0.0.1:" + server.address().getPort());
 
         long start = System.nanoTime();
         SpfResult timeout = spf.checkMailFrom(ip("192.0.2.1"), "a@example.com", "h.example.org");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(timeout.kind()).isEqualTo(Kind.TEMPERROR);
-        assertThat(timeout.problem()).startsWith("'exists:slow.example.com': A lookup of slow.example.com failed: ");
+        assertThat(timeout.problem()).startsWith("'exists:slow.example.com': A lookup for slow.example.com. failed: ");
     }
 
     @Test
