@@ -87,7 +87,12 @@ public final class Petrel implements AutoCloseable {
 
     /** Builds and starts everything; on failure, whatever started is stopped again. */
     public static Petrel start(PetrelConfig config) throws IOException {
-        Petrel p = new Petrel(config);
+        Petrel p;
+        try {
+            p = new Petrel(config);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // e.g. a [[dkim]] key that cannot be used; the message names the file
+        }
         try {
             if (p.scheduler != null) p.scheduler.start();
             p.smtp.start();

@@ -49,6 +49,7 @@ final class IntakeHandler implements SessionHandler {
     private final RatePolicy rates;
     private final SenderPolicy senders;
     private final Map<String, Listener> listeners;
+    private final AuthenticatingSink.Setup mailAuth;
     /** The rule behind the refusal a session is about to log; at most one entry per session at a time. */
     private final Map<String, String> lastRule = new java.util.concurrent.ConcurrentHashMap<>();
     /** Sessions whose messages are quarantined, with the reason; removed when the session closes. */
@@ -59,7 +60,8 @@ final class IntakeHandler implements SessionHandler {
      * @param listeners     listener name → listener, for the checks that depend on where the client came in
      */
     IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl,
-                  RatePolicy rates, SenderPolicy senders, Map<String, Listener> listeners) {
+                  RatePolicy rates, SenderPolicy senders, Map<String, Listener> listeners, AuthenticatingSink.Setup mailAuth) {
+        this.mailAuth = mailAuth;
         this.rates = rates;
         this.senders = senders;
         this.listeners = Map.copyOf(listeners);
@@ -201,7 +203,21 @@ final class IntakeHandler implements SessionHandler {
             log.error("spool full: {}", e.getMessage());
             throw new StorageFullException(e.getMessage(), e);
         }
-        return new SpoolSink(writer, envelope, listener);
+        SpoolSink sink = new SpoolSink(writer, envelope, listener);
+        AuthenticatingSink.Work work = mailAuthWork(session);
+        return work == null ? sink : new AuthenticatingSink(sink, work, v -> reply(session, v));
+    }
+
+    /**
+     * Sign what our own users and networks send; verify what the rest of the world sends to an mx
+     * listener; leave everything else alone (no buffering, no lookups).
+     */
+    private AuthenticatingSink.Work mailAuthWork(SessionView session) {
+        boolean ours = session.authIdentity() != null || relay.isTrusted(session.clientAddress());
+        if (ours) return mailAuth.signer() == null ? null : AuthenticatingSink.Work.sign(mailAuth.signer());
+        Listener l = listeners.get(session.listenerName());
+        boolean mx = l == null || l.mode() == ListenerMode.MX;
+        return mx && mailAuth.verifier() != null ? AuthenticatingSink.Work.verify(mailAuth.verifier(), mailAuth.dmarcAction()) : null;
     }
 
     @Override
@@ -225,9 +241,9 @@ final class IntakeHandler implements SessionHandler {
         return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
     }
 
-    private static final class SpoolSink implements MessageSink {
+    static final class SpoolSink implements MessageSink {
         private final SpoolWriter writer;
-        private final Envelope envelope;
+        private Envelope envelope;
         private final CommitListener listener;
 
         SpoolSink(SpoolWriter writer, Envelope envelope, CommitListener listener) {
@@ -239,6 +255,17 @@ final class IntakeHandler implements SessionHandler {
         @Override
         public String id() {
             return writer.id().value();
+        }
+
+        Envelope envelope() {
+            return envelope;
+        }
+
+        /** Holds the message in the queue for {@code reason}; before the first write only. */
+        void quarantine(String reason) throws IOException {
+            envelope = envelope.withQuarantine(reason);
+            writer.replaceEnvelope(envelope);
+            log.info("{}: quarantine: {}", id(), reason);
         }
 
         @Override

@@ -5,6 +5,11 @@ import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.TlsMode;
 import dev.petrel.dns.DnsjavaResolver;
 import dev.petrel.dns.Resolver;
+import dev.petrel.mailauth.InboundVerifier;
+import dev.petrel.mailauth.OutboundSigner;
+import dev.petrel.mailauth.dkim.DkimKeys;
+import dev.petrel.mailauth.dkim.DkimSigningKey;
+import java.io.UncheckedIOException;
 import dev.petrel.policy.DnsblChecker;
 import dev.petrel.policy.LocalRecipients;
 import dev.petrel.policy.LockoutCredentialStore;
@@ -97,17 +102,47 @@ public final class SmtpServer implements AutoCloseable {
         RelayPolicy relay = new RelayPolicy(local, config.relay().trustedNetworks(), new LocalRecipients(config.local()));
         PetrelConfig.Auth auth = config.auth();
         List<PetrelConfig.Dnsbl> dnsbls = config.policy().dnsbls();
+        PetrelConfig.MailAuth mailAuth = config.mailAuth();
+        Resolver resolver = dns != null || (dnsbls.isEmpty() && !mailAuth.verify()) ? dns
+                : new DnsjavaResolver(config.delivery().resolver());
         DnsblChecker dnsbl = dnsbls.isEmpty() ? null : new DnsblChecker(dnsbls, config.relay().trustedNetworks(),
-                dns != null ? dns : new DnsjavaResolver(config.delivery().resolver()), DnsblChecker.DEFAULT_TIMEOUT, clock);
+                resolver, DnsblChecker.DEFAULT_TIMEOUT, clock);
         PetrelConfig.RateLimits rates = config.policy().rates();
         AuthThrottle throttle = new AuthThrottle(auth.maxFailuresPerIp(), auth.failureWindow(), auth.failureDelay(),
                 rates.authFailuresPerUser(), rates.authFailureWindow(), clock);
         this.handler = new IntakeHandler(relay, spool, throttle, listener, dnsbl,
                 new RatePolicy(rates, config.relay().trustedNetworks(), clock),
                 new SenderPolicy(config.policy().senders(), local),
-                config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, l -> l, (x, y) -> x)));
+                config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, l -> l, (x, y) -> x)),
+                mailAuthSetup(config, resolver, loadSigningKeys(config), clock));
         CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
         this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
+    }
+
+    /**
+     * The [[dkim]] keys, read now so that a bad key stops the start instead of the first message.
+     *
+     * @throws UncheckedIOException naming the file when a key cannot be read or used
+     */
+    private static List<DkimSigningKey> loadSigningKeys(PetrelConfig config) {
+        List<DkimSigningKey> keys = new ArrayList<>();
+        for (PetrelConfig.DkimKey k : config.mailAuth().signingKeys()) {
+            try {
+                keys.add(DkimSigningKey.of(k.domain(), k.selector(), DkimKeys.load(k.privateKey())));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new UncheckedIOException(new IOException("[[dkim]] " + k.domain() + " selector " + k.selector()
+                        + ": " + e.getMessage(), e));
+            }
+        }
+        return keys;
+    }
+
+    private static AuthenticatingSink.Setup mailAuthSetup(PetrelConfig config, Resolver resolver, List<DkimSigningKey> keys,
+                                                          Clock clock) {
+        PetrelConfig.MailAuth m = config.mailAuth();
+        String authservId = m.authservId() != null ? m.authservId() : config.server().hostname();
+        return new AuthenticatingSink.Setup(m.verify() ? new InboundVerifier(resolver, clock, authservId) : null,
+                m.dmarcAction(), keys.isEmpty() ? null : new OutboundSigner(keys, clock));
     }
 
     public synchronized void start() throws IOException {

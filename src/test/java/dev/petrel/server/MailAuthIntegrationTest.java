@@ -1,0 +1,187 @@
+package dev.petrel.server;
+
+import dev.petrel.config.PetrelConfig;
+import dev.petrel.config.PetrelConfig.DkimKey;
+import dev.petrel.config.PetrelConfig.DmarcAction;
+import dev.petrel.config.PetrelConfig.MailAuth;
+import dev.petrel.dns.MemoryResolver;
+import dev.petrel.mailauth.MailMessage;
+import dev.petrel.mailauth.dkim.DkimKeys;
+import dev.petrel.mailauth.dkim.DkimResult;
+import dev.petrel.mailauth.dkim.DkimSigner;
+import dev.petrel.mailauth.dkim.DkimSigningKey;
+import dev.petrel.mailauth.dkim.DkimVerifier;
+import dev.petrel.queue.SpooledMessage;
+import dev.petrel.testkit.TestDnsServer;
+import dev.petrel.testkit.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * [mail_auth] and [[dkim]] over real sockets, with SPF, DKIM and DMARC records served by a real
+ * DNS server on loopback: mail from outside to the mx listener is judged and recorded in an
+ * Authentication-Results field (or refused, or quarantined, as DMARC asks); mail from our own
+ * authenticated users leaves DKIM-signed.
+ */
+@Timeout(60)
+class MailAuthIntegrationTest {
+    private static final String AUTHSERV = "mx.petrel.test";
+
+    @TempDir Path dir;
+    private TestDnsServer dns;
+    private TestServer server;
+    private KeyPair senderKey;
+
+    @BeforeEach
+    void startDns() throws Exception {
+        dns = TestDnsServer.start();
+        senderKey = DkimKeys.generate(2048);
+        // example.org signs with DKIM; its SPF does not cover us; p=reject.
+        dns.addTxt("sel._domainkey.example.org", DkimKeys.keyRecord(senderKey.getPublic()));
+        dns.addTxt("example.org", "v=spf1 -all");
+        dns.addTxt("_dmarc.example.org", "v=DMARC1; p=reject");
+        // quarantine.example: SPF covers 127.0.0.1 only from its subdomain, p=quarantine.
+        dns.addTxt("quarantine.example", "v=spf1 -all");
+        dns.addTxt("_dmarc.quarantine.example", "v=DMARC1; p=quarantine");
+        // spf.example: SPF passes for loopback and aligns.
+        dns.addTxt("spf.example", "v=spf1 ip4:127.0.0.0/8 -all");
+        dns.addTxt("_dmarc.spf.example", "v=DMARC1; p=reject");
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+        dns.close();
+    }
+
+    private void start(MailAuth mailAuth) throws Exception {
+        server = TestServer.start(dir, c -> {
+            PetrelConfig.Delivery d = c.delivery();
+            return c.withDelivery(c.queue(), new PetrelConfig.Delivery(d.enabled(), dns.address(), d.heloName(),
+                    d.connectTimeout(), d.commandTimeout(), d.dataTimeout(), d.tls(), d.routes(), d.smarthost(), d.ipv6()),
+                    c.local(), c.admin()).withMailAuth(mailAuth);
+        });
+    }
+
+    private String send(String from, String message) throws Exception {
+        try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort())) {
+            c.startData(from, "someone@petrel.test");
+            return c.command(message + ".").line();
+        }
+    }
+
+    private byte[] signedByExampleOrg(String body) {
+        MailMessage m = MailMessage.parse(("From: Alice <alice@example.org>\r\nTo: someone@petrel.test\r\n"
+                + "Subject: signed\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+        DkimSigner signer = DkimSigner.builder(Clock.systemUTC())
+                .key(DkimSigningKey.of("example.org", "sel", senderKey.getPrivate())).build();
+        return m.prepend(signer.sign(m)).bytes();
+    }
+
+    private static String text(SpooledMessage m) {
+        return new String(m.content(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void alignedDkimPassesDmarcAndTheResultsHeaderGoesOnTopWhileForgedOnesAreRemoved() throws Exception {
+        start(MailAuth.DEFAULTS);
+        String forged = "Authentication-Results: MX.Petrel.Test; dkim=pass header.d=example.org\r\n"
+                + "Authentication-Results: other.example; spf=pass\r\n";
+        String signed = new String(signedByExampleOrg("Hello there.\r\n"), StandardCharsets.UTF_8);
+        assertThat(send("alice@example.org", forged + signed)).startsWith("250 2.0.0 Ok: queued as ");
+        String stored = text(server.messages().getFirst());
+        assertThat(stored).startsWith("Authentication-Results: " + AUTHSERV + ";\r\n");
+        String header = stored.substring(0, stored.indexOf("\r\nReceived: "));
+        assertThat(header).contains("spf=fail").contains("smtp.mailfrom=alice@example.org")
+                .contains("dkim=pass").contains("header.d=example.org").contains("header.s=sel")
+                .contains("dmarc=pass").contains("header.from=example.org");
+        assertThat(stored).as("the forged field claiming our authserv-id is gone, the other stays")
+                .doesNotContain("MX.Petrel.Test; dkim=pass").contains("Authentication-Results: other.example; spf=pass\r\n");
+        assertThat(server.messages().getFirst().envelope().quarantine()).isNull();
+    }
+
+    @Test
+    void dmarcRejectRefusesTheMessageWhenTheBodyWasChangedAndNothingIsQueued() throws Exception {
+        start(MailAuth.DEFAULTS);
+        String signed = new String(signedByExampleOrg("Pay invoice 1.\r\n"), StandardCharsets.UTF_8);
+        String tampered = signed.replace("Pay invoice 1.", "Pay invoice 2.");
+        assertThat(send("alice@example.org", tampered)).isEqualTo(
+                "550 5.7.1 Message rejected by the DMARC policy of example.org (neither SPF nor DKIM passed aligned with example.org)");
+        assertThat(server.messages()).isEmpty();
+        // Unsigned, from a domain whose SPF fails: refused too.
+        assertThat(send("bob@example.org", "From: bob@example.org\r\nSubject: x\r\n\r\nhi\r\n")).startsWith("550 5.7.1 ");
+        assertThat(server.messages()).isEmpty();
+    }
+
+    @Test
+    void dmarcQuarantineAcceptsButHoldsAndSpfAlignmentPasses() throws Exception {
+        start(MailAuth.DEFAULTS);
+        assertThat(send("eve@quarantine.example", "From: eve@quarantine.example\r\nSubject: q\r\n\r\nhi\r\n"))
+                .startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(send("carol@spf.example", "From: carol@spf.example\r\nSubject: s\r\n\r\nhi\r\n"))
+                .startsWith("250 2.0.0 Ok: queued as ");
+        List<SpooledMessage> all = server.messages();
+        SpooledMessage quarantined = all.stream().filter(m -> m.envelope().sender().domain().equals("quarantine.example")).findFirst().orElseThrow();
+        SpooledMessage passed = all.stream().filter(m -> m.envelope().sender().domain().equals("spf.example")).findFirst().orElseThrow();
+        assertThat(quarantined.envelope().quarantine()).isEqualTo("DMARC policy of quarantine.example (quarantine); rule=dmarc");
+        assertThat(text(quarantined)).contains("dmarc=fail");
+        assertThat(passed.envelope().quarantine()).isNull();
+        assertThat(text(passed)).contains("spf=pass").contains("dmarc=pass");
+    }
+
+    @Test
+    void dmarcActionNoneOnlyRecords() throws Exception {
+        start(new MailAuth(true, null, DmarcAction.NONE, List.of()));
+        assertThat(send("bob@example.org", "From: bob@example.org\r\nSubject: x\r\n\r\nhi\r\n")).startsWith("250 ");
+        assertThat(text(server.messages().getFirst())).contains("dmarc=fail").contains("(p=reject");
+    }
+
+    @Test
+    void authenticatedUsersMailLeavesDkimSignedWithEveryKeyOfItsFromDomain() throws Exception {
+        KeyPair rsa = DkimKeys.generate(2048);
+        KeyPair ed = DkimKeys.generate(0);
+        Path rsaFile = dir.resolve("rsa.pem");
+        Path edFile = dir.resolve("ed.pem");
+        Files.writeString(rsaFile, DkimKeys.toPem(rsa.getPrivate()));
+        Files.writeString(edFile, DkimKeys.toPem(ed.getPrivate()));
+        start(new MailAuth(true, null, DmarcAction.POLICY, List.of(
+                new DkimKey("petrel.test", "rsa1", rsaFile), new DkimKey("petrel.test", "ed1", edFile))));
+        server.addUser("alice", "secret");
+        try (SmtpTestClient c = SmtpTestClient.connect(server.submissionPort())) {
+            assertThat(c.read().code()).isEqualTo(220);
+            assertThat(c.command("EHLO client.test").code()).isEqualTo(250);
+            c.startTls(server.clientTls());
+            assertThat(c.command("EHLO client.test").code()).isEqualTo(250);
+            assertThat(c.command("AUTH PLAIN " + RelayAndSubmissionTest.plain("alice", "secret")).code()).isEqualTo(235);
+            assertThat(c.command("MAIL FROM:<alice@petrel.test>").code()).isEqualTo(250);
+            assertThat(c.command("RCPT TO:<dave@example.net>").code()).isEqualTo(250);
+            assertThat(c.command("DATA").code()).isEqualTo(354);
+            assertThat(c.command("From: Alice <alice@petrel.test>\r\nTo: dave@example.net\r\nSubject: report\r\n\r\nnumbers\r\n.").code())
+                    .isEqualTo(250);
+        }
+        MailMessage stored = MailMessage.parse(server.messages().getFirst().content());
+        assertThat(stored.headers().subList(0, 3)).extracting(MailMessage.HeaderField::name)
+                .containsExactly("DKIM-Signature", "DKIM-Signature", "Received");
+        assertThat(stored.headers("Authentication-Results")).as("our own users' mail is not judged").isEmpty();
+        MemoryResolver keys = new MemoryResolver()
+                .txt("rsa1._domainkey.petrel.test", DkimKeys.keyRecord(rsa.getPublic()))
+                .txt("ed1._domainkey.petrel.test", DkimKeys.keyRecord(ed.getPublic()));
+        assertThat(new DkimVerifier(keys, Clock.systemUTC()).verify(stored))
+                .extracting(DkimResult::kind, DkimResult::selector, DkimResult::algorithm)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(DkimResult.Kind.PASS, "rsa1", "rsa-sha256"),
+                        org.assertj.core.groups.Tuple.tuple(DkimResult.Kind.PASS, "ed1", "ed25519-sha256"));
+    }
+}
