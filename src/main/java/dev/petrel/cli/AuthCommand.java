@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "auth", mixinStandardHelpOptions = true,
         description = "Check SPF, DKIM, DMARC and ARC the way Petrel judges inbound mail.",
-        subcommands = {AuthSpfCommand.class, AuthDkimVerifyCommand.class})
+        subcommands = {AuthSpfCommand.class, AuthDkimVerifyCommand.class, AuthCheckCommand.class})
 public final class AuthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
