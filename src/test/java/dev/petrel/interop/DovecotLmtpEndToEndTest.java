@@ -58,6 +58,10 @@ class DovecotLmtpEndToEndTest {
                 local_domains = ["petrel.test"]
                 trusted_networks = []
 
+                # Not about SPF/DKIM/DMARC, and no DNS server here: never ask the system's resolver.
+                [mail_auth]
+                verify = false
+
                 [senders]
                 # This test's untrusted MX client sends as alice@petrel.test, which is refused by default.
                 refuse_local_sender_from_outside = false
