@@ -171,7 +171,7 @@ public record DkimSignature(HeaderField field, DkimAlgorithm algorithm, byte[] s
     }
 
     /** Letters, digits, hyphens and underscores in dot-separated non-empty labels: safe to ask DNS. */
-    static boolean validDomain(String name) {
+    public static boolean validDomain(String name) {
         if (name.isEmpty() || name.length() > 253) return false;
         for (String label : name.split("\\.", -1)) {
             if (label.isEmpty() || label.length() > 63) return false;
