@@ -3,6 +3,7 @@ package dev.petrel.mailauth.arc;
 import dev.petrel.mailauth.MailMessage;
 import dev.petrel.mailauth.MailMessage.HeaderField;
 import dev.petrel.mailauth.dkim.Canonicalization;
+import dev.petrel.mailauth.dkim.DkimAlgorithm;
 import dev.petrel.mailauth.dkim.DkimSigner;
 import dev.petrel.mailauth.dkim.DkimSigningKey;
 import dev.petrel.mailauth.dkim.FoldedField;
@@ -29,6 +30,10 @@ import java.util.stream.Stream;
  * for), as RFC 8617 section 5.1.1 asks. Returns no fields when the message already has 50 sets, or
  * when its ARC fields are too broken to number a new set.
  *
+ * <p>Seals are made with RSA keys only: RFC 8617 borrows DKIM's algorithms, but deployed ARC
+ * verifiers (dkimpy's among them) accept only rsa-sha256, and a seal nobody can check is worse than
+ * none. {@link ArcVerifier} accepts ed25519-sha256 as well, as a DKIM verifier would.
+ *
  * <p>Immutable and thread-safe; {@code t=} comes from the {@link Clock}.
  */
 public final class ArcSealer {
@@ -37,9 +42,23 @@ public final class ArcSealer {
     private final DkimSigningKey key;
     private final Clock clock;
 
+    /** @throws IllegalArgumentException for a key other than RSA (see the class comment) */
     public ArcSealer(DkimSigningKey key, Clock clock) {
+        this(key, clock, false);
+        if (key.algorithm() != DkimAlgorithm.RSA_SHA256) {
+            throw new IllegalArgumentException("ARC seals with rsa-sha256 only: ARC verifiers such as dkimpy accept no other "
+                    + "algorithm (" + key + ")");
+        }
+    }
+
+    private ArcSealer(DkimSigningKey key, Clock clock, boolean unused) {
         this.key = Objects.requireNonNull(key, "key");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A sealer for any algorithm: only to make the Ed25519 sets other implementations may send, for tests. */
+    static ArcSealer anyAlgorithm(DkimSigningKey key, Clock clock) {
+        return new ArcSealer(key, clock, false);
     }
 
     /**
