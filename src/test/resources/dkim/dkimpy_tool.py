@@ -8,6 +8,11 @@ No DNS is asked: key records come from a file of lines "NAME<TAB>RECORD TEXT".
   dkimpy_tool.py sign MESSAGE KEYFILE DOMAIN SELECTOR
       prints the DKIM-Signature field dkimpy makes (relaxed/relaxed); KEYFILE is a PKCS#8 PEM
       file (RSA or Ed25519, as petrel dkim keygen writes) or a PKCS#1 RSA PEM file
+  dkimpy_tool.py arc-verify MESSAGE KEYS
+      prints the chain validation result (pass, fail or none), then dkimpy's reason
+  dkimpy_tool.py arc-sign MESSAGE KEYFILE DOMAIN SELECTOR AUTHSERV_ID
+      prints the ARC set dkimpy adds (rsa-sha256; RSA keys only), from the message's
+      Authentication-Results fields of AUTHSERV_ID (python3-authres needed)
 """
 import base64
 import sys
@@ -26,14 +31,18 @@ def key_records(path):
     return records
 
 
-def verify(message_path, keys_path):
+def dns_from(keys_path):
     records = key_records(keys_path)
 
     def dnsfunc(name, timeout=5):
         if isinstance(name, bytes):
             name = name.decode("ascii")
         return records.get(name.lower().rstrip("."))
+    return dnsfunc
 
+
+def verify(message_path, keys_path):
+    dnsfunc = dns_from(keys_path)
     message = open(message_path, "rb").read()
     d = dkim.DKIM(message, minkey=1024)
     count = sum(1 for name, _ in d.headers if name.lower() == b"dkim-signature")
@@ -66,9 +75,28 @@ def sign(message_path, key_path, domain, selector):
     sys.stdout.buffer.write(field)
 
 
+def arc_verify(message_path, keys_path):
+    message = open(message_path, "rb").read()
+    cv, _, reason = dkim.arc_verify(message, dnsfunc=dns_from(keys_path), minkey=1024)
+    print(cv.decode("ascii") if cv else "terminated")
+    print(reason)
+
+
+def arc_sign(message_path, key_path, domain, selector, srv_id):
+    message = open(message_path, "rb").read()
+    fields = dkim.arc_sign(message, selector.encode("ascii"), domain.encode("ascii"), open(key_path, "rb").read(),
+                           srv_id.encode("ascii"))
+    for field in fields:
+        sys.stdout.buffer.write(field if field.endswith(b"\r\n") else field + b"\r\n")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "verify":
         verify(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "arc-verify":
+        arc_verify(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 7 and sys.argv[1] == "arc-sign":
+        arc_sign(*sys.argv[2:])
     elif len(sys.argv) == 6 and sys.argv[1] == "sign":
         sign(*sys.argv[2:])
     else:

@@ -53,6 +53,20 @@ public record DkimSignature(HeaderField field, DkimAlgorithm algorithm, byte[] s
 
     /** Parses and checks {@code field}, a DKIM-Signature header field. */
     public static DkimSignature parse(HeaderField field) throws InvalidException {
+        return parse(field, false);
+    }
+
+    /**
+     * Parses and checks an ARC-Message-Signature (RFC 8617 section 4.1.2): DKIM-Signature syntax,
+     * except that there is no {@code v=} (ignored if present) and {@code i=} is the ARC instance
+     * number rather than an identity (the identity is then {@code @d}), and {@code h=} must not
+     * list ARC-Seal.
+     */
+    public static DkimSignature parseArcMessageSignature(HeaderField field) throws InvalidException {
+        return parse(field, true);
+    }
+
+    private static DkimSignature parse(HeaderField field, boolean arc) throws InvalidException {
         String value = new String(field.raw(), java.nio.charset.StandardCharsets.ISO_8859_1);
         value = value.substring(value.indexOf(':') + 1);
         TagList tags;
@@ -61,10 +75,10 @@ public record DkimSignature(HeaderField field, DkimAlgorithm algorithm, byte[] s
         } catch (TagList.SyntaxException e) {
             throw new InvalidException("signature syntax: " + e.getMessage(), null);
         }
-        for (String required : List.of("v", "a", "b", "bh", "d", "h", "s")) {
+        for (String required : arc ? List.of("i", "a", "b", "bh", "d", "h", "s") : List.of("v", "a", "b", "bh", "d", "h", "s")) {
             if (!tags.has(required)) throw new InvalidException("signature has no " + required + "=", tags);
         }
-        if (!tags.get("v").equals("1")) throw new InvalidException("signature v=" + tags.get("v") + " is not 1", tags);
+        if (!arc && !tags.get("v").equals("1")) throw new InvalidException("signature v=" + tags.get("v") + " is not 1", tags);
 
         DkimAlgorithm algorithm = DkimAlgorithm.fromTagValue(tags.get("a"));
         if (algorithm == null) throw new InvalidException("unknown algorithm a=" + tags.get("a"), tags);
@@ -95,7 +109,10 @@ public record DkimSignature(HeaderField field, DkimAlgorithm algorithm, byte[] s
             throw new InvalidException("h= does not include From", tags);
         }
 
-        String identity = tags.has("i") ? tags.get("i").strip() : "@" + domain;
+        if (arc && signedHeaders.stream().anyMatch(h -> h.equalsIgnoreCase("ARC-Seal"))) {
+            throw new InvalidException("h= of an ARC-Message-Signature must not include ARC-Seal", tags);
+        }
+        String identity = tags.has("i") && !arc ? tags.get("i").strip() : "@" + domain;
         int at = identity.lastIndexOf('@');
         if (at < 0) throw new InvalidException("i=" + identity + " has no @", tags);
         String identityDomain = identity.substring(at + 1).toLowerCase(Locale.ROOT);
@@ -154,7 +171,7 @@ public record DkimSignature(HeaderField field, DkimAlgorithm algorithm, byte[] s
     }
 
     /** Letters, digits, hyphens and underscores in dot-separated non-empty labels: safe to ask DNS. */
-    static boolean validDomain(String name) {
+    public static boolean validDomain(String name) {
         if (name.isEmpty() || name.length() > 253) return false;
         for (String label : name.split("\\.", -1)) {
             if (label.isEmpty() || label.length() > 63) return false;

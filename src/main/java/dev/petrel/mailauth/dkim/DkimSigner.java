@@ -50,8 +50,6 @@ public final class DkimSigner {
             "From", "To", "Cc", "Subject", "Date", "Message-ID", "Reply-To", "List-Unsubscribe",
             "List-Unsubscribe-Post", "Content-Type", "MIME-Version");
 
-    private static final int LINE_LIMIT = 78;
-
     private final List<DkimSigningKey> keys;
     private final Clock clock;
     private final Canonicalization headerCanonicalization;
@@ -156,8 +154,8 @@ public final class DkimSigner {
         for (DkimSigningKey key : keys) {
             byte[] bodyHash = bodyHashes.computeIfAbsent(bodyCanonicalization, c -> key.algorithm().digest(
                     c.body(message.bytes(), message.bodyOffset(), message.bodyLength())));
-            String unsigned = unsignedField(key, names, now, bodyHash);
-            byte[] unsignedBytes = unsigned.getBytes(StandardCharsets.ISO_8859_1);
+            FoldedField folded = unsignedField(key, names, now, bodyHash);
+            byte[] unsignedBytes = folded.unsigned().getBytes(StandardCharsets.ISO_8859_1);
             byte[] data = SignedData.of(message.headers(), names, null, headerCanonicalization, unsignedBytes);
             byte[] b;
             try {
@@ -165,26 +163,34 @@ public final class DkimSigner {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("signing with " + key + " failed", e);
             }
-            String field = unsigned + foldBase64(Base64.getEncoder().encodeToString(b), lastLineLength(unsigned)) + "\r\n";
+            String field = folded.signed(Base64.getEncoder().encodeToString(b));
             fields.add(new HeaderField(DkimSignature.FIELD_NAME, field.getBytes(StandardCharsets.ISO_8859_1)));
         }
         return List.copyOf(fields);
     }
 
-    /** The names of {@code h=}: each configured field as often as it occurs, over-signed ones once more. */
-    List<String> namesToSign(MailMessage message) {
+    private List<String> namesToSign(MailMessage message) {
+        return namesToSign(message, signedHeaders, oversigned);
+    }
+
+    /**
+     * The names for {@code h=}: each of {@code fields} as often as it occurs in the message, and
+     * those in {@code oversigned} (compared ignoring case) once more, even when absent.
+     */
+    public static List<String> namesToSign(MailMessage message, List<String> fields, Set<String> oversigned) {
+        Set<String> lower = oversigned.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<String> names = new ArrayList<>();
-        for (String name : signedHeaders) {
+        for (String name : fields) {
             int present = message.headers(name).size();
-            int times = present + (oversigned.contains(name.toLowerCase(Locale.ROOT)) ? 1 : 0);
+            int times = present + (lower.contains(name.toLowerCase(Locale.ROOT)) ? 1 : 0);
             for (int i = 0; i < times; i++) names.add(name);
         }
         return names;
     }
 
     /** The whole field up to and including "b=", folded, as it is hashed. */
-    private String unsignedField(DkimSigningKey key, List<String> names, long now, byte[] bodyHash) {
-        Folder f = new Folder(DkimSignature.FIELD_NAME + ":");
+    private FoldedField unsignedField(DkimSigningKey key, List<String> names, long now, byte[] bodyHash) {
+        FoldedField f = new FoldedField(DkimSignature.FIELD_NAME);
         f.tag("v=1;");
         f.tag("a=" + key.algorithm().tagValue() + ";");
         f.tag("c=" + headerCanonicalization.tagValue() + "/" + bodyCanonicalization.tagValue() + ";");
@@ -194,59 +200,6 @@ public final class DkimSigner {
         if (expireAfter != null) f.tag("x=" + (now + expireAfter.toSeconds()) + ";");
         f.list("h=", names);
         f.tag("bh=" + Base64.getEncoder().encodeToString(bodyHash) + ";");
-        f.newLine();
-        f.text.append("b=");
-        return f.text.toString();
-    }
-
-    /** Breaks {@code base64} into lines ("CRLF SP" between them) after a first line already {@code used} long. */
-    private static String foldBase64(String base64, int used) {
-        StringBuilder out = new StringBuilder(base64.length() + 16);
-        int room = Math.max(8, LINE_LIMIT - used);
-        int pos = 0;
-        while (pos < base64.length()) {
-            int end = Math.min(base64.length(), pos + room);
-            if (pos > 0) out.append("\r\n ");
-            out.append(base64, pos, end);
-            pos = end;
-            room = LINE_LIMIT - 1;
-        }
-        return out.toString();
-    }
-
-    private static int lastLineLength(String text) {
-        return text.length() - (text.lastIndexOf('\n') + 1);
-    }
-
-    /** Writes tags separated by one space, starting a continuation line before one that would not fit. */
-    private static final class Folder {
-        final StringBuilder text = new StringBuilder(512);
-
-        Folder(String start) {
-            text.append(start);
-        }
-
-        void tag(String tag) {
-            if (lastLineLength(text.toString()) + 1 + tag.length() > LINE_LIMIT) newLine();
-            else text.append(' ');
-            text.append(tag);
-        }
-
-        void newLine() {
-            text.append("\r\n ");
-        }
-
-        /** {@code prefix} and the names joined by ":", breaking lines after a colon. */
-        void list(String prefix, List<String> names) {
-            StringBuilder first = new StringBuilder(prefix).append(names.getFirst());
-            if (names.size() == 1) first.append(';');
-            tag(first.toString());
-            for (int i = 1; i < names.size(); i++) {
-                String piece = names.get(i) + (i == names.size() - 1 ? ";" : "");
-                text.append(':');
-                if (lastLineLength(text.toString()) + piece.length() > LINE_LIMIT) newLine();
-                text.append(piece);
-            }
-        }
+        return f;
     }
 }

@@ -112,6 +112,19 @@ public final class DkimVerifier {
         } catch (DkimSignature.InvalidException e) {
             return unparsed(Kind.NEUTRAL, e.tags(), e.getMessage());
         }
+        return check(context, sig);
+    }
+
+    /**
+     * Verifies one parsed signature of {@code message}: the DKIM checks from the algorithm on, for a
+     * signature parsed elsewhere (ARC's ARC-Message-Signature is one).
+     */
+    public DkimResult verifySignature(MailMessage message, DkimSignature signature) {
+        return check(new Context(message), signature);
+    }
+
+    private DkimResult check(Context context, DkimSignature sig) {
+        HeaderField field = sig.field();
         String prefix = DkimSignature.signaturePrefix(tagsOf(field));
         if (sig.algorithm() == DkimAlgorithm.RSA_SHA1) {
             return result(Kind.POLICY, sig, prefix, "rsa-sha1 is not accepted (RFC 8301)");
@@ -125,55 +138,16 @@ public final class DkimVerifier {
             return result(Kind.PERMERROR, sig, prefix, "l=" + sig.bodyLength() + " is longer than the body (" + body.length + " octets)");
         }
 
-        DkimKeyRecord record;
         PublicKey key;
-        DnsResult<String> lookup = context.key(sig.keyName());
-        switch (lookup) {
-            case DnsResult.TempFail<String> t -> {
-                return result(Kind.TEMPERROR, sig, prefix, "key lookup failed: " + t.reason());
+        String testing;
+        switch (DkimKeyCheck.check(context.key(sig.keyName()), sig.keyName(), sig.algorithm(), sig.domain(), sig.identityDomain())) {
+            case DkimKeyCheck.Unusable u -> {
+                return result(u.kind(), sig, prefix, u.reason());
             }
-            case DnsResult.NxDomain<String> n -> {
-                return result(Kind.PERMERROR, sig, prefix, "no key record at " + sig.keyName() + " (NXDOMAIN)");
+            case DkimKeyCheck.Usable u -> {
+                key = u.key();
+                testing = u.record().testing() ? " (key in testing mode, t=y)" : "";
             }
-            case DnsResult.NoData<String> n -> {
-                return result(Kind.PERMERROR, sig, prefix, "no key record at " + sig.keyName() + " (no TXT record)");
-            }
-            case DnsResult.Found<String> found -> {
-                DkimKeyRecord parsed = null;
-                String problem = null;
-                for (String text : found.records()) {
-                    try {
-                        parsed = DkimKeyRecord.parse(text);
-                        break;
-                    } catch (DkimKeyRecord.InvalidException e) {
-                        if (problem == null) problem = e.getMessage();
-                    }
-                }
-                if (parsed == null) return result(Kind.PERMERROR, sig, prefix, "bad key record: " + problem);
-                record = parsed;
-            }
-        }
-        String testing = record.testing() ? " (key in testing mode, t=y)" : "";
-        if (record.revoked()) return result(Kind.PERMERROR, sig, prefix, "key revoked (empty p=)" + testing);
-        if (!record.keyType().equals(sig.algorithm().keyType())) {
-            return result(Kind.PERMERROR, sig, prefix, "key type k=" + record.keyType() + " does not fit a="
-                    + sig.algorithm().tagValue() + testing);
-        }
-        if (!record.allowsHash(sig.algorithm().hash())) {
-            return result(Kind.PERMERROR, sig, prefix, "key h= does not allow " + sig.algorithm().hash() + testing);
-        }
-        if (!record.allowsEmail()) return result(Kind.PERMERROR, sig, prefix, "key s= does not allow email" + testing);
-        if (record.strict() && !sig.identityDomain().equals(sig.domain())) {
-            return result(Kind.PERMERROR, sig, prefix, "key t=s forbids i= in a subdomain of d=" + testing);
-        }
-        try {
-            key = record.publicKey();
-        } catch (DkimKeyRecord.InvalidException e) {
-            return result(Kind.PERMERROR, sig, prefix, "bad key record: " + e.getMessage() + testing);
-        }
-        int bits = DkimKeyRecord.rsaBits(key);
-        if (sig.algorithm().keyType().equals("rsa") && bits < 1024) {
-            return result(Kind.POLICY, sig, prefix, "RSA key of " + bits + " bits is too short (RFC 8301 needs 1024 or more)" + testing);
         }
 
         byte[] signedBody = sig.bodyLength() >= 0 ? Arrays.copyOf(body, (int) sig.bodyLength()) : body;

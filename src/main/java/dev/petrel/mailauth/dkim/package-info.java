@@ -10,8 +10,10 @@
  * {@link dev.petrel.mailauth.dkim.Canonicalization} (section 3.4),
  * {@link dev.petrel.mailauth.dkim.SignedData} (the header data a signature covers, also used by ARC),
  * {@link dev.petrel.mailauth.dkim.DkimSignature} and {@link dev.petrel.mailauth.dkim.DkimKeyRecord}
- * (the field and the key record), {@link dev.petrel.mailauth.dkim.DkimAlgorithm} (the JDK's RSA and
- * Ed25519). {@link dev.petrel.mailauth.dkim.DkimKeys} generates keys, reads and writes them as PEM
+ * (the field and the key record), {@link dev.petrel.mailauth.dkim.DkimKeyCheck} (from a key lookup
+ * to a usable key or a result), {@link dev.petrel.mailauth.dkim.FoldedField} (writing a folded
+ * signature field), {@link dev.petrel.mailauth.dkim.DkimAlgorithm} (the JDK's RSA and Ed25519).
+ * ARC ({@code dev.petrel.mailauth.arc}) builds on these. {@link dev.petrel.mailauth.dkim.DkimKeys} generates keys, reads and writes them as PEM
  * and formats the DNS record to publish.
  *
  * <p>Does not: decide what to do with a message that fails (DMARC and local policy do), write

@@ -23,11 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Petrel against two independent DKIM implementations, without DNS: dkimpy (python3-dkim, keys
- * answered by a dnsfunc reading a file) and OpenDKIM (the {@code opendkim} milter in test mode,
- * {@code -t}, with keys from its TestDNSData option, or from TestDnsServer through its libunbound resolver; signing through libopendkim, see
- * opendkim_sign.py for why not opendkim-testmsg). Each direction, RSA and Ed25519, and a changed
- * body or header must fail everywhere.
+ * Petrel against two independent DKIM implementations, in both directions, RSA and Ed25519; a
+ * changed body or header must fail everywhere. No real DNS:
+ * <ul>
+ * <li>dkimpy (python3-dkim) gets keys from a dnsfunc reading a file (dkimpy_tool.py);</li>
+ * <li>OpenDKIM verifies with the {@code opendkim} milter in test mode ({@code -t}), keys from its
+ *     TestDNSData option, or from TestDnsServer through its libunbound resolver; it signs through
+ *     libopendkim (opendkim_sign.py says why not opendkim-testmsg).</li>
+ * </ul>
  */
 class DkimInteropTest {
     static final String PYTHON = "/usr/bin/python3";

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs another DKIM implementation (dkimpy, opendkim) with a time limit; output goes to files, never a full pipe. */
-final class ExternalProcess {
+public final class ExternalProcess {
     private ExternalProcess() {}
 
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
         @Override
         public String toString() {
             return "command: " + String.join(" ", command) + "\nexit code: " + exitCode
@@ -21,11 +21,11 @@ final class ExternalProcess {
         }
     }
 
-    static boolean installed(String path) {
+    public static boolean installed(String path) {
         return Files.isExecutable(Path.of(path));
     }
 
-    static Result run(Path workDir, List<String> command) throws IOException, InterruptedException {
+    public static Result run(Path workDir, List<String> command) throws IOException, InterruptedException {
         Path stdout = Files.createTempFile(workDir, "stdout", ".txt");
         Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
@@ -43,7 +43,7 @@ final class ExternalProcess {
     }
 
     /** A script from src/test/resources/dkim, copied into {@code dir} (resources may sit in a jar). */
-    static Path script(Path dir, String name) throws IOException {
+    public static Path script(Path dir, String name) throws IOException {
         Path target = dir.resolve(name);
         try (var in = ExternalProcess.class.getResourceAsStream("/dkim/" + name)) {
             if (in == null) throw new IOException("missing test resource /dkim/" + name);
