@@ -29,8 +29,21 @@ final class MailAuthBinder {
             authservId = null;
         }
         DmarcAction action = s.choice("dmarc_action", d.dmarcAction(), DmarcAction.class);
+        String arcDomain = s.string("arc_domain", null);
+        String arcSelector = s.string("arc_selector", null);
+        List<DkimKey> keys = keys(dkim, locator, problems, baseDir);
+        DkimKey arcKey = null;
+        if (arcDomain != null || arcSelector != null) {
+            String domain = arcDomain == null ? "" : arcDomain.strip().toLowerCase(Locale.ROOT);
+            arcKey = keys.stream().filter(k -> k.domain().equals(domain) && k.selector().equals(arcSelector)).findFirst().orElse(null);
+            if (arcKey == null) {
+                s.problem(arcDomain != null ? "arc_domain" : "arc_selector", "[mail_auth] arc_domain and arc_selector must name "
+                        + "one of the [[dkim]] keys (an RSA one), e.g. arc_domain = \"example.net\" and arc_selector = \"arc2026\" "
+                        + "with a [[dkim]] table of that domain and selector");
+            }
+        }
         s.rejectUnknown();
-        return new MailAuth(verify, authservId, action, keys(dkim, locator, problems, baseDir));
+        return new MailAuth(verify, authservId, action, keys, arcKey);
     }
 
     private static List<DkimKey> keys(JsonNode node, TomlLocator locator, Problems problems, Path baseDir) {

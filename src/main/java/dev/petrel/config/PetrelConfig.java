@@ -402,18 +402,26 @@ public record PetrelConfig(
      * @param dmarcAction what a DMARC failure does to the message
      * @param signingKeys DKIM keys; mail from authenticated users and trusted networks is signed
      *                    with every key of its From: domain
+     * @param arcSealKey  the [[dkim]] key (an RSA one) that ARC-seals mail we forward: mail from our
+     *                    users or networks that carries our own Authentication-Results field; null: no sealing
      */
-    public record MailAuth(boolean verify, String authservId, DmarcAction dmarcAction, List<DkimKey> signingKeys) {
-        public static final MailAuth DEFAULTS = new MailAuth(true, null, DmarcAction.POLICY, List.of());
+    public record MailAuth(boolean verify, String authservId, DmarcAction dmarcAction, List<DkimKey> signingKeys,
+                           DkimKey arcSealKey) {
+        public static final MailAuth DEFAULTS = new MailAuth(true, null, DmarcAction.POLICY, List.of(), null);
 
         public MailAuth {
             Objects.requireNonNull(dmarcAction, "dmarcAction");
             signingKeys = List.copyOf(signingKeys);
         }
 
+        /** Settings without ARC sealing. */
+        public MailAuth(boolean verify, String authservId, DmarcAction dmarcAction, List<DkimKey> signingKeys) {
+            this(verify, authservId, dmarcAction, signingKeys, null);
+        }
+
         /** These settings with verification turned on or off. */
         public MailAuth withVerify(boolean on) {
-            return new MailAuth(on, authservId, dmarcAction, signingKeys);
+            return new MailAuth(on, authservId, dmarcAction, signingKeys, arcSealKey);
         }
     }
 

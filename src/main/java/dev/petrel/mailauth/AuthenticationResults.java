@@ -1,5 +1,6 @@
 package dev.petrel.mailauth;
 
+import dev.petrel.mailauth.arc.ArcResult;
 import dev.petrel.mailauth.dkim.DkimResult;
 import dev.petrel.mailauth.dmarc.DmarcResult;
 import dev.petrel.mailauth.spf.SpfResult;
@@ -42,15 +43,6 @@ public final class AuthenticationResults {
     private static final Pattern ADDRESS_OR_DOMAIN = Pattern.compile(
             "(?:(?:[" + ATEXT + "]+(?:\\.[" + ATEXT + "]+)*)?@)?"
                     + "[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+");
-
-    /** The ARC result keywords (RFC 8617 section 4.4); a small stand-in until an ARC verifier has its own type. */
-    public enum Arc {
-        NONE, PASS, FAIL;
-
-        public String keyword() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     /** One {@code ptype.property=value}, such as {@code header.d=example.com}. */
     public record Property(String type, String name, String value) {
@@ -186,9 +178,11 @@ public final class AuthenticationResults {
             return this;
         }
 
-        /** The ARC result. */
-        public Builder arc(Arc result) {
-            results.add(new Resinfo("arc", result.keyword()));
+        /** The ARC chain's result (RFC 8617 section 4.4), with the reason for a failure. */
+        public Builder arc(ArcResult result) {
+            Resinfo r = new Resinfo("arc", result.kind().keyword());
+            r.reason = result.reason();
+            results.add(r);
             return this;
         }
 

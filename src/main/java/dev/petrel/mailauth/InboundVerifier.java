@@ -1,6 +1,8 @@
 package dev.petrel.mailauth;
 
 import dev.petrel.dns.Resolver;
+import dev.petrel.mailauth.arc.ArcResult;
+import dev.petrel.mailauth.arc.ArcVerifier;
 import dev.petrel.mailauth.dkim.DkimResult;
 import dev.petrel.mailauth.dkim.DkimVerifier;
 import dev.petrel.mailauth.dmarc.DmarcEvaluator;
@@ -16,7 +18,7 @@ import java.util.Objects;
 /**
  * Everything Petrel checks on a message from outside, in the order RFC 7489 needs: SPF for the
  * MAIL FROM identity (or postmaster@HELO for the null sender), every DKIM signature, then DMARC
- * over both; and the {@code Authentication-Results} field that records them (RFC 8601), after
+ * over both, and the ARC chain (RFC 8617); and the {@code Authentication-Results} field that records them (RFC 8601), after
  * removing fields that claim our authserv-id (a forgery, section 5). What to do with a DMARC
  * failure is the caller's decision. Thread-safe.
  */
@@ -25,11 +27,12 @@ public final class InboundVerifier {
      * @param spf      the SPF result
      * @param dkim     one result per signature ({@link DkimResult#none()} when unsigned)
      * @param dmarc    the DMARC result
+     * @param arc      the ARC chain's validation (none when the message has no ARC sets)
      * @param header   the Authentication-Results field to add on top of {@code message}
      * @param message  the message without forged Authentication-Results fields, and without {@code header}
      */
-    public record Outcome(SpfResult spf, List<DkimResult> dkim, DmarcResult dmarc, MailMessage.HeaderField header,
-                          MailMessage message) {
+    public record Outcome(SpfResult spf, List<DkimResult> dkim, DmarcResult dmarc, ArcResult arc,
+                          MailMessage.HeaderField header, MailMessage message) {
         public Outcome {
             dkim = List.copyOf(dkim);
         }
@@ -44,14 +47,16 @@ public final class InboundVerifier {
     private final SpfVerifier spf;
     private final DkimVerifier dkim;
     private final DmarcEvaluator dmarc;
+    private final ArcVerifier arc;
 
     /** @param authservId this server's name in Authentication-Results (usually its host name) */
     public InboundVerifier(Resolver dns, Clock clock, String authservId) {
         this(authservId, new SpfVerifier(dns, clock, SpfVerifier.DEFAULT_TIME_LIMIT, authservId),
-                new DkimVerifier(dns, clock), new DmarcEvaluator(dns));
+                new DkimVerifier(dns, clock), new DmarcEvaluator(dns), new ArcVerifier(dns, clock));
     }
 
-    public InboundVerifier(String authservId, SpfVerifier spf, DkimVerifier dkim, DmarcEvaluator dmarc) {
+    public InboundVerifier(String authservId, SpfVerifier spf, DkimVerifier dkim, DmarcEvaluator dmarc, ArcVerifier arc) {
+        this.arc = arc;
         this.authservId = Objects.requireNonNull(authservId, "authservId");
         this.spf = spf;
         this.dkim = dkim;
@@ -70,11 +75,15 @@ public final class InboundVerifier {
         List<DkimResult> dkimResults = dkim.verify(cleaned);
         // The SPF-authenticated domain (RFC 7489 3.1.2): MAIL FROM's, or HELO's for the null sender.
         DmarcResult dmarcResult = dmarc.evaluate(cleaned, spfResult, spfResult.domain(), dkimResults);
+        // Recorded for whoever reads the header (a DMARC failure of a message forwarded by a trusted
+        // ARC sealer may be overridden by local policy, RFC 8617 7.2); Petrel does not override yet.
+        ArcResult arcResult = arc.verify(cleaned);
         MailMessage.HeaderField header = AuthenticationResults.builder(authservId)
                 .spf(spfResult, mailFrom.isEmpty() ? null : mailFrom)
                 .dkim(dkimResults)
                 .dmarc(dmarcResult)
+                .arc(arcResult)
                 .build();
-        return new Outcome(spfResult, dkimResults, dmarcResult, header, cleaned);
+        return new Outcome(spfResult, dkimResults, dmarcResult, arcResult, header, cleaned);
     }
 }

@@ -94,7 +94,7 @@ final class AuthenticatingSink implements MessageSink {
             log.error("{}: DKIM signing failed, sending unsigned: {}", id(), e.toString());
             return;
         }
-        if (!prepend.isEmpty()) log.info("{}: dkim: signed {}", id(), describe(prepend));
+        if (!prepend.isEmpty()) log.info("{}: signed: {}", id(), describe(prepend));
     }
 
     private Optional<Reply> verify() {
@@ -141,10 +141,11 @@ final class AuthenticatingSink implements MessageSink {
         target.abort();
     }
 
-    private static String describe(List<MailMessage.HeaderField> signatures) {
-        return signatures.stream().map(f -> {
+    /** The signing fields for the log; ARC-Authentication-Results has no key to name. */
+    private static String describe(List<MailMessage.HeaderField> fields) {
+        return fields.stream().filter(f -> !f.is("ARC-Authentication-Results")).map(f -> {
             String v = f.value().replaceAll("\\s+", "");
-            return "d=" + tag(v, "d") + " s=" + tag(v, "s") + " a=" + tag(v, "a");
+            return f.name() + " d=" + tag(v, "d") + " s=" + tag(v, "s") + " a=" + tag(v, "a");
         }).collect(Collectors.joining(", "));
     }
 

@@ -7,6 +7,8 @@ import dev.petrel.dns.DnsjavaResolver;
 import dev.petrel.dns.Resolver;
 import dev.petrel.mailauth.InboundVerifier;
 import dev.petrel.mailauth.OutboundSigner;
+import dev.petrel.mailauth.arc.ArcSealer;
+import dev.petrel.mailauth.arc.ArcVerifier;
 import dev.petrel.mailauth.dkim.DkimKeys;
 import dev.petrel.mailauth.dkim.DkimSigningKey;
 import java.io.UncheckedIOException;
@@ -103,7 +105,7 @@ public final class SmtpServer implements AutoCloseable {
         PetrelConfig.Auth auth = config.auth();
         List<PetrelConfig.Dnsbl> dnsbls = config.policy().dnsbls();
         PetrelConfig.MailAuth mailAuth = config.mailAuth();
-        Resolver resolver = dns != null || (dnsbls.isEmpty() && !mailAuth.verify()) ? dns
+        Resolver resolver = dns != null || (dnsbls.isEmpty() && !mailAuth.verify() && mailAuth.arcSealKey() == null) ? dns
                 : new DnsjavaResolver(config.delivery().resolver());
         DnsblChecker dnsbl = dnsbls.isEmpty() ? null : new DnsblChecker(dnsbls, config.relay().trustedNetworks(),
                 resolver, DnsblChecker.DEFAULT_TIMEOUT, clock);
@@ -141,8 +143,18 @@ public final class SmtpServer implements AutoCloseable {
                                                           Clock clock) {
         PetrelConfig.MailAuth m = config.mailAuth();
         String authservId = m.authservId() != null ? m.authservId() : config.server().hostname();
+        OutboundSigner.ArcSealing arc = null;
+        if (m.arcSealKey() != null) {
+            DkimSigningKey key = keys.stream().filter(k -> k.domain().equals(m.arcSealKey().domain())
+                    && k.selector().equals(m.arcSealKey().selector())).findFirst().orElseThrow();
+            try {
+                arc = new OutboundSigner.ArcSealing(new ArcSealer(key, clock), new ArcVerifier(resolver, clock), authservId);
+            } catch (IllegalArgumentException e) {
+                throw new UncheckedIOException(new IOException("[mail_auth] arc_domain/arc_selector: " + e.getMessage(), e));
+            }
+        }
         return new AuthenticatingSink.Setup(m.verify() ? new InboundVerifier(resolver, clock, authservId) : null,
-                m.dmarcAction(), keys.isEmpty() ? null : new OutboundSigner(keys, clock));
+                m.dmarcAction(), keys.isEmpty() ? null : new OutboundSigner(keys, clock, arc));
     }
 
     public synchronized void start() throws IOException {

@@ -55,6 +55,22 @@ class MailAuthConfigTest {
     }
 
     @Test
+    void arcSealingNamesOneOfTheDkimKeys() throws Exception {
+        Files.writeString(dir.resolve("arc.pem"), "key");
+        String dkim = """
+                [[dkim]]
+                domain = "example.net"
+                selector = "arc2026"
+                private_key = "arc.pem"
+                """;
+        PetrelConfig c = load("[mail_auth]\narc_domain = \"example.net\"\narc_selector = \"arc2026\"\n\n" + dkim);
+        assertThat(c.mailAuth().arcSealKey()).isEqualTo(new DkimKey("example.net", "arc2026", dir.resolve("arc.pem")));
+        assertThatThrownBy(() -> load("[mail_auth]\narc_domain = \"example.net\"\narc_selector = \"other\"\n\n" + dkim))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("petrel.toml:2: [mail_auth] arc_domain and arc_selector must name one of the [[dkim]] keys");
+    }
+
+    @Test
     void mistakesNameTheirLines() {
         String f = dir.resolve("petrel.toml").toString();
         assertThatThrownBy(() -> load("""

@@ -68,7 +68,7 @@ class AuthenticationResultsInteropTest {
                 .spf(new SpfResult(SpfResult.Kind.PASS, "mailfrom", "example.com", null, null), "alice@example.com")
                 .dkim(new DkimResult(DkimResult.Kind.PASS, "example.com", "sel2026", "@example.com", "rsa-sha256", "AbCd+/12", null))
                 .dkim(new DkimResult(DkimResult.Kind.FAIL, "other.example", "s", null, null, null, "bad\r\nX-Injected: 1"))
-                .arc(AuthenticationResults.Arc.NONE)
+                .arc(dev.petrel.mailauth.arc.ArcResult.none())
                 .build();
         assertThat(readWithAuthres(field).lines().toList()).containsExactly(
                 "id mx.petrel.example",

@@ -74,7 +74,7 @@ class AuthenticationResultsTest {
                 .spf(new SpfResult(SpfResult.Kind.PERMERROR, "helo", "mail.example.com", null, "too many DNS lookups"), null)
                 .dkim(badBody)
                 .dmarc(fail)
-                .arc(AuthenticationResults.Arc.FAIL)
+                .arc(new dev.petrel.mailauth.arc.ArcResult(dev.petrel.mailauth.arc.ArcResult.Kind.FAIL, 1, -1, null))
                 .build().value();
         assertThat(value).isEqualTo("mx.petrel.example;"
                 + "\tspf=permerror reason=\"too many DNS lookups\" smtp.helo=mail.example.com;"

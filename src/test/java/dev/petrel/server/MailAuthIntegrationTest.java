@@ -149,6 +149,43 @@ class MailAuthIntegrationTest {
     }
 
     @Test
+    void mailWeForwardIsArcSealedWithTheResultsWeRecordedWhenItCameIn() throws Exception {
+        KeyPair arcKey = DkimKeys.generate(2048);
+        Path arcFile = dir.resolve("arc.pem");
+        Files.writeString(arcFile, DkimKeys.toPem(arcKey.getPrivate()));
+        DkimKey key = new DkimKey("petrel.test", "arc1", arcFile);
+        server = TestServer.start(dir, c -> {
+            PetrelConfig.Delivery d = c.delivery();
+            // 127.0.0.2 is our mailing-list server: trusted, it sends list mail back out through us.
+            return new PetrelConfig(c.source(), c.server(), c.smtp(), c.tls(), c.listeners(),
+                    new PetrelConfig.Relay(c.relay().localDomains(), List.of(dev.petrel.message.IpNetwork.parse("127.0.0.2/32"))),
+                    c.auth(), c.queue(), new PetrelConfig.Delivery(d.enabled(), dns.address(), d.heloName(), d.connectTimeout(),
+                    d.commandTimeout(), d.dataTimeout(), d.tls(), d.routes(), d.smarthost(), d.ipv6()), c.local(), c.admin(),
+                    c.policy(), new MailAuth(true, null, DmarcAction.POLICY, List.of(key), key));
+        });
+        assertThat(send("alice@example.org", new String(signedByExampleOrg("To the list.\r\n"), StandardCharsets.UTF_8)))
+                .startsWith("250 ");
+        byte[] received = server.messages().getFirst().content();
+        String ourResults = MailMessage.parse(received).headers("Authentication-Results").getFirst().value();
+
+        // The list server re-sends the message it got (our Authentication-Results on top) to a subscriber.
+        try (SmtpTestClient c = SmtpTestClient.connect(server.mxPort(), java.net.InetAddress.getByName("127.0.0.2"))) {
+            c.startData("list-bounces@petrel.test", "subscriber@example.net");
+            assertThat(c.command(new String(received, StandardCharsets.UTF_8) + ".").code()).isEqualTo(250);
+        }
+        MailMessage forwarded = server.messages().stream().map(m -> MailMessage.parse(m.content()))
+                .filter(m -> !m.headers("ARC-Seal").isEmpty()).findFirst().orElseThrow();
+        assertThat(forwarded.headers().subList(0, 3)).extracting(MailMessage.HeaderField::name)
+                .containsExactly("ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results");
+        assertThat(forwarded.headers("ARC-Authentication-Results").getFirst().value()).isEqualTo("i=1; " + ourResults);
+        assertThat(forwarded.headers("ARC-Seal").getFirst().value().replaceAll("\\s+", "")).contains("cv=none");
+        MemoryResolver keys = new MemoryResolver().txt("arc1._domainkey.petrel.test", DkimKeys.keyRecord(arcKey.getPublic()));
+        dev.petrel.mailauth.arc.ArcResult chain = new dev.petrel.mailauth.arc.ArcVerifier(keys, Clock.systemUTC()).verify(forwarded);
+        assertThat(chain.kind()).as(String.valueOf(chain.reason())).isEqualTo(dev.petrel.mailauth.arc.ArcResult.Kind.PASS);
+        assertThat(chain.instances()).isEqualTo(1);
+    }
+
+    @Test
     void authenticatedUsersMailLeavesDkimSignedWithEveryKeyOfItsFromDomain() throws Exception {
         KeyPair rsa = DkimKeys.generate(2048);
         KeyPair ed = DkimKeys.generate(0);
