@@ -1,6 +1,8 @@
 package dev.petrel.mailauth.dmarc;
 
 import dev.petrel.mailauth.MailMessage;
+import dev.petrel.message.AddressList;
+import dev.petrel.message.MailAddress;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,15 +35,15 @@ public final class FromDomain {
         List<MailMessage.HeaderField> from = message.headers("From");
         if (from.isEmpty()) return new Invalid("no From field");
         if (from.size() > 1) return new Invalid(from.size() + " From fields");
-        List<AddressListParser.Mailbox> mailboxes;
+        List<MailAddress> mailboxes;
         try {
-            mailboxes = AddressListParser.parse(from.get(0).value());
+            mailboxes = AddressList.parse(from.get(0).value());
         } catch (IllegalArgumentException e) {
             return new Invalid("From field is not an address list: " + e.getMessage());
         }
         if (mailboxes.isEmpty()) return new Invalid("From field has no address");
         Set<String> domains = new LinkedHashSet<>();
-        for (AddressListParser.Mailbox mailbox : mailboxes) {
+        for (MailAddress mailbox : mailboxes) {
             String domain = DomainNames.normalize(mailbox.domain());
             if (domain == null) return new Invalid("From address domain is not a DNS domain name: " + mailbox.domain());
             domains.add(domain);

@@ -15,6 +15,7 @@
  * ({@code rua}/{@code ruf} are parsed and kept for that later), or check the external-destination
  * verification records of section 7.1. All DNS goes through {@link dev.petrel.dns.Resolver};
  * DNS failures become {@code temperror}, never exceptions. Depends only on {@code dns},
+ * {@code message} (whose {@link dev.petrel.message.AddressList} reads the From field),
  * {@link dev.petrel.mailauth.MailMessage}, the SPF and DKIM result types, and Guava's Public
  * Suffix List.
  */

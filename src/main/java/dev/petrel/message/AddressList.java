@@ -1,27 +1,29 @@
-package dev.petrel.mailauth.dmarc;
+package dev.petrel.message;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the addresses of an RFC 5322 address-list (section 3.4), with the obsolete forms of
+ * Reads the mailboxes of an RFC 5322 address-list (section 3.4), with the obsolete forms of
  * section 4.4 that real mail still carries: display names of words, quoted strings and dots;
  * nested comments and folding anywhere between tokens; angle addresses with an old source route
  * ({@code <@relay.example:alice@example.com>}); groups ({@code team: a@x, b@y;}), including empty
- * ones; empty list elements ({@code a@x,,b@y}); a quoted or dotted local part.
+ * ones; empty list elements ({@code a@x,,b@y}); a quoted or dotted local part; a domain literal.
  *
- * <p>Display names and comments are never mistaken for addresses: an encoded word or a lookalike
- * text in the display name is skipped. Anything that is not clearly an address list (a bare word,
- * an unclosed {@code <}, quote or comment, a stray {@code >}) is an error, because DMARC must not
- * guess which domain a mail client will show.
+ * <p>Display names and comments are never mistaken for addresses: an encoded word (RFC 2047) or a
+ * lookalike text in a display name is skipped, so it can never smuggle an address in. Anything
+ * that is not clearly an address list (a bare word, words before an address without {@code <}, an
+ * unclosed {@code <}, quote, comment or domain literal, a stray {@code >}) is an error rather than
+ * a guess, because the callers (DMARC's From domain, the From check of authenticated senders) must
+ * never let an address a mail client might show slip past unseen.
+ *
+ * <p>Nothing is normalized: the local part is kept as written (quotes kept), the domain as written
+ * (a name in its original case, or a {@code [literal]}); callers decide what they accept.
  */
-final class AddressListParser {
-    /** One mailbox: the local part as written (quotes kept) and the domain as written (a name or a [literal]). */
-    record Mailbox(String localPart, String domain) {}
-
+public final class AddressList {
     private enum Kind { WORD, QUOTED, LITERAL, SPECIAL }
 
-    /** A token; for SPECIAL, {@code text} is one of {@code < > @ , ; :}. */
+    /** A token; {@code text} is as written (quotes kept); for SPECIAL it is one of {@code < > @ , ; :}. */
     private record Token(Kind kind, String text) {
         boolean is(char special) {
             return kind == Kind.SPECIAL && text.charAt(0) == special;
@@ -33,21 +35,21 @@ final class AddressListParser {
     }
 
     private final List<Token> tokens;
-    private final List<Mailbox> out = new ArrayList<>();
+    private final List<MailAddress> out = new ArrayList<>();
     private int pos;
 
-    private AddressListParser(List<Token> tokens) {
+    private AddressList(List<Token> tokens) {
         this.tokens = tokens;
     }
 
     /**
-     * The mailboxes of {@code value} (an unfolded field body), in order; empty for an empty list
-     * or empty groups.
+     * The mailboxes of {@code value} (a field body; folding line breaks may still be in it), in
+     * order; empty for an empty list or empty groups.
      *
      * @throws IllegalArgumentException when {@code value} is not an address list, with the reason
      */
-    static List<Mailbox> parse(String value) {
-        AddressListParser parser = new AddressListParser(tokenize(value));
+    public static List<MailAddress> parse(String value) {
+        AddressList parser = new AddressList(tokenize(value));
         parser.list();
         return List.copyOf(parser.out);
     }
@@ -112,8 +114,8 @@ final class AddressListParser {
         pos++;
     }
 
-    /** local-part {@code @} domain; the local part is words and quoted strings joined by dots. */
-    private Mailbox addrSpec() {
+    /** local-part {@code @} domain; the local part is words and quoted strings joined by dots (obs-local-part). */
+    private MailAddress addrSpec() {
         StringBuilder local = new StringBuilder();
         while (pos < tokens.size() && tokens.get(pos).isWord()) {
             String part = tokens.get(pos++).text();
@@ -128,7 +130,7 @@ final class AddressListParser {
         if (localPart.startsWith(".") || localPart.endsWith(".") || localPart.contains("..")) {
             throw new IllegalArgumentException("bad local part");
         }
-        return new Mailbox(localPart, domain());
+        return new MailAddress(localPart, domain());
     }
 
     private String domain() {
