@@ -2,7 +2,6 @@ package dev.petrel.cli;
 
 import dev.petrel.mailauth.InboundVerifier;
 import dev.petrel.mailauth.MailMessage;
-import dev.petrel.message.IpLiteral;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,15 +34,8 @@ final class AuthCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The message, headers and body (CRLF or LF line ends).")
     Path file;
 
-    @Option(names = "--ip", required = true, paramLabel = "IP", description = "The SMTP client's address (IPv4 or IPv6).")
-    String ip;
-
-    @Option(names = "--mail-from", required = true, paramLabel = "ADDR",
-            description = "The MAIL FROM address; \"\" or \"<>\" for the null sender.")
-    String mailFrom;
-
-    @Option(names = "--helo", required = true, paramLabel = "NAME", description = "The HELO/EHLO name.")
-    String helo;
+    @Mixin
+    ClientOptions client;
 
     @Option(names = "--authserv-id", paramLabel = "NAME", defaultValue = "localhost",
             description = "The name that opens the field (Petrel uses server.hostname; default: ${DEFAULT-VALUE}).")
@@ -57,12 +49,7 @@ final class AuthCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        InetAddress client;
-        try {
-            client = IpLiteral.parse(ip);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--ip: " + e.getMessage());
-        }
+        InetAddress clientAddress = client.clientAddress();
         PrintWriter out = spec.commandLine().getOut();
         byte[] bytes;
         try {
@@ -77,9 +64,9 @@ final class AuthCheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        String sender = mailFrom.strip();
+        String sender = client.mailFrom.strip();
         if (sender.startsWith("<") && sender.endsWith(">")) sender = sender.substring(1, sender.length() - 1);
-        MailMessage.HeaderField header = verifier.check(client, helo, sender, MailMessage.parse(bytes)).header();
+        MailMessage.HeaderField header = verifier.check(clientAddress, client.helo, sender, MailMessage.parse(bytes)).header();
         out.print(new String(header.raw(), StandardCharsets.UTF_8).replace("\r\n", "\n"));
         out.flush();
         return 0;

@@ -9,10 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +23,13 @@ class AuthCheckCommandTest {
     @TempDir Path dir;
     private TestDnsServer dns;
     private KeyPair key;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private CliRun cli;
 
     @BeforeEach
     void start() throws Exception {
         key = DkimKeys.generate(0);
         dns = TestDnsServer.start();
+        cli = new CliRun(dns, "auth", "check");
         dns.addTxt("ed._domainkey.example.com", DkimKeys.keyRecord(key.getPublic()))
                 .addTxt("example.com", "v=spf1 ip4:192.0.2.1 -all")
                 .addTxt("_dmarc.example.com", "v=DMARC1; p=quarantine; sp=reject");
@@ -41,17 +38,6 @@ class AuthCheckCommandTest {
     @AfterEach
     void stop() {
         dns.close();
-    }
-
-    private int run(String... args) {
-        CommandLine cli = new CommandLine(new Main()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        String[] full = new String[args.length + 4];
-        full[0] = "auth";
-        full[1] = "check";
-        System.arraycopy(args, 0, full, 2, args.length);
-        full[args.length + 2] = "--dns";
-        full[args.length + 3] = "127.0.0.1:" + dns.address().getPort();
-        return cli.execute(full);
     }
 
     private Path signedMessage() throws Exception {
@@ -66,9 +52,9 @@ class AuthCheckCommandTest {
     @Test
     void printsTheWholeHeaderForAPassingMessage() throws Exception {
         Path file = signedMessage();
-        assertThat(run(file.toString(), "--ip", "192.0.2.1", "--mail-from", "a@example.com", "--helo", "mail.example.com",
+        assertThat(cli.run(file.toString(), "--ip", "192.0.2.1", "--mail-from", "a@example.com", "--helo", "mail.example.com",
                 "--authserv-id", "mx.example.net")).isZero();
-        String header = out.toString();
+        String header = cli.out();
         assertThat(header).startsWith("Authentication-Results: mx.example.net;\n").endsWith("\n");
         String unfolded = header.replaceAll("\n\\s+", " ");
         assertThat(unfolded).contains("spf=pass smtp.mailfrom=a@example.com")
@@ -80,16 +66,16 @@ class AuthCheckCommandTest {
     void aChangedBodyFailsDkimAndFromAnotherIpDmarcFails() throws Exception {
         Path file = signedMessage();
         Files.writeString(file, Files.readString(file).replace("body", "b0dy"));
-        assertThat(run(file.toString(), "--ip", "203.0.113.9", "--mail-from", "<a@example.com>", "--helo", "x.example")).isZero();
-        String unfolded = out.toString().replaceAll("\n\\s+", " ");
+        assertThat(cli.run(file.toString(), "--ip", "203.0.113.9", "--mail-from", "<a@example.com>", "--helo", "x.example")).isZero();
+        String unfolded = cli.out().replaceAll("\n\\s+", " ");
         assertThat(unfolded).startsWith("Authentication-Results: localhost;")
                 .contains("spf=fail").contains("dkim=fail").contains("dmarc=fail").contains("p=quarantine");
     }
 
     @Test
     void unreadableFileExitsOneAndBadIpExitsTwo() {
-        assertThat(run(dir.resolve("missing.eml").toString(), "--ip", "192.0.2.1", "--mail-from", "", "--helo", "h")).isEqualTo(1);
-        assertThat(err.toString()).contains("cannot read");
-        assertThat(run(dir.resolve("missing.eml").toString(), "--ip", "not-an-ip", "--mail-from", "", "--helo", "h")).isEqualTo(2);
+        assertThat(cli.run(dir.resolve("missing.eml").toString(), "--ip", "192.0.2.1", "--mail-from", "", "--helo", "h")).isEqualTo(1);
+        assertThat(cli.err()).contains("cannot read");
+        assertThat(cli.run(dir.resolve("missing.eml").toString(), "--ip", "not-an-ip", "--mail-from", "", "--helo", "h")).isEqualTo(2);
     }
 }
