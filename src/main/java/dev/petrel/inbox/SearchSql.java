@@ -5,6 +5,7 @@ import dev.petrel.inbox.search.SearchQuery;
 import dev.petrel.inbox.search.Term;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -29,7 +30,8 @@ final class SearchSql {
             String condition = condition(clause.term(), parameters);
             parts.add(clause.negated() ? "NOT (" + condition + ")" : "(" + condition + ")");
         }
-        return new Condition(String.join(" AND ", parts), List.copyOf(parameters));
+        // Not List.copyOf: a parameter may be SQL NULL (header: without a value).
+        return new Condition(String.join(" AND ", parts), Collections.unmodifiableList(parameters));
     }
 
     private static String condition(Term term, List<Object> p) {

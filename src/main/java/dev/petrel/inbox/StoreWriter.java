@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * The store's single writer: one thread owns the write connection and commits in groups. It takes
  * whatever tasks are queued (up to {@link #MAX_BATCH}), runs each inside its own savepoint (so one
  * failing task fails alone), applies retention, commits once (one WAL fsync for the whole group),
- * and only then completes the tasks' futures and tells the listeners. While a commit's fsync runs,
+ * and only then tells the listeners and completes the tasks' futures. While a commit's fsync runs,
  * new captures queue up and join the next group, so throughput grows with load instead of being
  * capped at one fsync per message.
  *
@@ -174,9 +174,10 @@ final class StoreWriter implements AutoCloseable {
             batch.forEach(t -> t.fail(failure));
             return;
         }
-        completions.forEach(Runnable::run);
+        // Listeners first: when store() returns, every listener has heard of the message.
         if (!stored.isEmpty()) publish(new InboxEvent.Stored(stored));
         events.forEach(this::publish);
+        completions.forEach(Runnable::run);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

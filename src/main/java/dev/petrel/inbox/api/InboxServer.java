@@ -53,6 +53,10 @@ public final class InboxServer implements AutoCloseable {
                 LOG.error("inbox API: {} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e);
                 text(ctx, 500, e.getMessage());
             });
+            config.routes.exception(RuntimeException.class, (e, ctx) -> {
+                LOG.error("inbox API: {} {} failed unexpectedly", ctx.method(), ctx.path(), e);
+                text(ctx, 500, "internal error: " + e);
+            });
         });
         app.start();
         return new InboxServer(app);
