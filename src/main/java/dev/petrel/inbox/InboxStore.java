@@ -67,6 +67,7 @@ public final class InboxStore implements AutoCloseable {
         this.reads = new ReadPool(database, READ_CONNECTIONS);
         this.waiters = new MessageWaiters(this, MAX_WAITERS);
         listeners.add(waiters);
+        applyRetention(); // the limits may have been lowered since the last run
     }
 
     /** Opens (creating if needed) the store in {@code directory}, keeping what {@code retention} allows. */

@@ -25,6 +25,13 @@ final class Schema {
 
     static void create(Connection connection) throws SQLException {
         try (Statement s = connection.createStatement()) {
+            try (java.sql.ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                int found = rs.next() ? rs.getInt(1) : 0;
+                if (found > VERSION) {
+                    throw new SQLException("the inbox database has layout version " + found + " but this Petrel knows only up to "
+                            + VERSION + "; use the Petrel that wrote it, or move the inbox directory aside to start empty");
+                }
+            }
             s.execute("""
                     CREATE TABLE IF NOT EXISTS messages (
                       seq          INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -133,4 +133,28 @@ class InboxStoreTest {
             assertThat(store.search(SearchQuery.parse("inbox:load has:attachment"), 0, 1).matching()).isEqualTo(count);
         }
     }
+
+    @Test
+    void reopeningWithALowerLimitAppliesItAtOnce() throws Exception {
+        try (InboxStore store = InboxStore.open(dir, Retention.unlimited())) {
+            for (int i = 0; i < 4; i++) store.store(TestMail.mail().subject("n" + i).captured("x"));
+        }
+        try (InboxStore store = InboxStore.open(dir, Retention.maxMessages(2))) {
+            assertThat(store.list(0, 10).messages()).extracting(MessageSummary::subject).containsExactly("n3", "n2");
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerPetrelIsRefusedWithAClearMessage() throws Exception {
+        try (InboxStore store = InboxStore.open(dir, Retention.unlimited())) {
+            store.store(TestMail.mail().captured("x"));
+        }
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("inbox.db"));
+             var s = c.createStatement()) {
+            s.execute("PRAGMA user_version = 99");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InboxStore.open(dir, Retention.unlimited()))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("the inbox database has layout version 99 but this Petrel knows only up to 1");
+    }
 }

@@ -77,4 +77,23 @@ class MimeReaderTest {
         assertThat(parsed.subject()).isEmpty();
         assertThat(parsed.to()).isEmpty();
     }
+
+    @Test
+    void anAttachedMessageIsOneAttachmentPart() {
+        String message = "From: a@example.com\r\nTo: b@example.org\r\nSubject: Fwd: inner\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=b1\r\n\r\n"
+                + "--b1\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+                + "--b1\r\nContent-Type: message/rfc822\r\n\r\n"
+                + "From: c@example.net\r\nSubject: inner\r\n\r\ninner body\r\n"
+                + "--b1--\r\n";
+        byte[] raw = message.getBytes(StandardCharsets.US_ASCII);
+
+        ParsedMessage parsed = MimeReader.parse(raw);
+
+        assertThat(parsed.text()).isEqualTo("see below");
+        assertThat(parsed.attachments()).extracting(AttachmentInfo::partId, AttachmentInfo::contentType)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("2", "message/rfc822"));
+        assertThat(MimeReader.part(raw, "2")).hasValueSatisfying(p ->
+                assertThat(new String(p.content(), StandardCharsets.US_ASCII)).contains("Subject: inner").contains("inner body"));
+    }
 }

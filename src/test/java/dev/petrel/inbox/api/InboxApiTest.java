@@ -340,6 +340,37 @@ class InboxApiTest {
     }
 
     @Test
+    void messagesAreStillServedAfterTheStoreAndServerRestart() throws Exception {
+        byte[] raw = TestMail.mail().subject("before restart").attachment("keep.pdf").bytes();
+        String id = store.store(new CapturedMessage("one", raw, SessionFacts.of("a@example.com", List.of("b@example.org"), Instant.now()))).id();
+        server.close();
+        store.close();
+
+        store = InboxStore.open(dir, Retention.unlimited());
+        server = InboxServer.start(store, new InetSocketAddress("127.0.0.1", 0));
+        api = new ApiClient(server.port());
+
+        assertThat(api.getJson("/api/v1/message/" + id).path("Subject").asText()).isEqualTo("before restart");
+        assertThat(api.getBytes("/api/v1/message/" + id + "/raw").body()).isEqualTo(raw);
+        assertThat(api.getBytes("/api/v1/message/" + id + "/part/2").body()).isEqualTo(TestMail.PDF_BYTES);
+        assertThat(search("inbox:one has:attachment")).containsExactly("before restart");
+    }
+
+    @Test
+    void retentionByCountShowsInTheApi() throws Exception {
+        server.close();
+        store.close();
+        store = InboxStore.open(dir, Retention.maxMessages(2));
+        server = InboxServer.start(store, new InetSocketAddress("127.0.0.1", 0));
+        api = new ApiClient(server.port());
+        for (int i = 0; i < 4; i++) store("x", TestMail.mail().subject("n" + i), "a@example.com", Instant.now(), "b@example.org");
+
+        JsonNode page = api.getJson("/api/v1/messages");
+        assertThat(page.path("total").asInt()).isEqualTo(2);
+        assertThat(subjects(page)).containsExactly("n3", "n2");
+    }
+
+    @Test
     void servesAnOpenApiDocumentNamingEveryRoute() throws Exception {
         HttpResponse<String> response = api.get("/api/v1/openapi.yaml");
 
