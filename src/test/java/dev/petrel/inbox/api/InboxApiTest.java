@@ -165,6 +165,18 @@ class InboxApiTest {
     }
 
     @Test
+    void hasInlineFindsMessagesWithImagesReferencedFromTheHtml() throws Exception {
+        store("x", TestMail.mail().subject("with logo").html("<img src=\"cid:logo@example.com\">").inlineImage(), "a@example.com",
+                Instant.now(), "b@example.org");
+        store("x", TestMail.mail().subject("with pdf").attachment("a.pdf"), "a@example.com", Instant.now(), "b@example.org");
+
+        assertThat(search("has:inline")).containsExactly("with logo");
+        assertThat(search("has:attachment")).as("an inline image is not an attachment").containsExactly("with pdf");
+        JsonNode summary = api.getJson("/api/v1/search?query=" + encode("has:inline")).path("messages").get(0);
+        assertThat(summary.path("Attachments").asInt()).isZero();
+    }
+
+    @Test
     void malformedOrEmptySearchesAreRefusedWithTheReason() throws Exception {
         HttpResponse<String> bad = api.get("/api/v1/search?query=" + encode("from:"));
         assertThat(bad.statusCode()).isEqualTo(400);
