@@ -239,7 +239,7 @@ public final class InboxStore implements AutoCloseable {
                 }
             }
         });
-        return row.map(r -> new InboxMessage(r.summary(), MimeReader.parse(r.raw()), MessageRow.readFacts(r.facts())));
+        return row.map(r -> new InboxMessage(r.summary(), MimeReader.parse(r.raw(), true), MessageRow.readFacts(r.facts())));
     }
 
     /** The bytes of message {@code id} as received. */

@@ -50,8 +50,13 @@ final class MessageWaiters implements InboxListener, AutoCloseable {
             if (waiting.size() >= limit) throw new TooManyWaitersException(limit);
             waiting.add(waiter);
         }
-        ScheduledFuture<?> deadline = timer.schedule(() -> waiter.result.complete(Optional.empty()),
-                Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(() -> waiter.result.complete(Optional.empty()), Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            waiting.remove(waiter);
+            throw new InboxStoreException("the inbox store is closed");
+        }
         waiter.result.whenComplete((r, e) -> {
             waiting.remove(waiter);
             deadline.cancel(false);

@@ -53,9 +53,14 @@ public final class MimeReader {
 
     /** Parses {@code raw}; never fails on malformed MIME (what cannot be read is left empty). */
     public static ParsedMessage parse(byte[] raw) {
+        return parse(raw, false);
+    }
+
+    /** As {@link #parse(byte[])}, with attachment checksums when {@code withChecksums}. */
+    public static ParsedMessage parse(byte[] raw, boolean withChecksums) {
         Message message = load(raw);
         try {
-            Collector collector = new Collector();
+            Collector collector = new Collector(withChecksums);
             walk(message, "", collector, false);
             return new ParsedMessage(
                     first(quietly(message::getFrom)),
@@ -102,10 +107,15 @@ public final class MimeReader {
     }
 
     private static final class Collector {
+        final boolean withChecksums;
         final StringBuilder text = new StringBuilder();
         final StringBuilder html = new StringBuilder();
         final List<AttachmentInfo> attachments = new ArrayList<>();
         final List<AttachmentInfo> inline = new ArrayList<>();
+
+        Collector(boolean withChecksums) {
+            this.withChecksums = withChecksums;
+        }
     }
 
     private static void walk(Entity entity, String id, Collector out, boolean insideRelated) {
@@ -128,9 +138,23 @@ public final class MimeReader {
             append(out.html, text(entity));
         } else {
             String contentId = contentId(entity);
-            AttachmentInfo info = new AttachmentInfo(partId, fileName, mimeType, contentId, content(entity).length);
+            byte[] content = content(entity);
+            AttachmentInfo info = new AttachmentInfo(partId, fileName, mimeType, contentId, content.length,
+                    out.withChecksums ? checksums(content) : null);
             boolean isInline = !contentId.isEmpty() && !disposition.equals("attachment") && (insideRelated || disposition.equals("inline"));
             (isInline ? out.inline : out.attachments).add(info);
+        }
+    }
+
+    private static AttachmentInfo.Checksums checksums(byte[] content) {
+        return new AttachmentInfo.Checksums(digest("MD5", content), digest("SHA-1", content), digest("SHA-256", content));
+    }
+
+    private static String digest(String algorithm, byte[] content) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(algorithm).digest(content));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has " + algorithm, e);
         }
     }
 

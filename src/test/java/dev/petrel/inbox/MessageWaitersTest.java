@@ -61,5 +61,7 @@ class MessageWaitersTest {
         assertThat(waiting).failsWithin(Duration.ofSeconds(5));
         assertThatThrownBy(() -> store.store(TestMail.mail().captured("x")))
                 .isInstanceOf(InboxStoreException.class).hasMessage("the inbox store is closed");
+        assertThatThrownBy(() -> store.await(SearchQuery.ALL, null, Duration.ofSeconds(1)))
+                .isInstanceOf(InboxStoreException.class).hasMessage("the inbox store is closed");
     }
 }

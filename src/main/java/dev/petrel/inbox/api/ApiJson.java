@@ -198,6 +198,12 @@ final class ApiJson {
             node.put("ContentType", a.contentType());
             node.put("ContentID", a.contentId());
             node.put("Size", a.size());
+            if (a.checksums() != null) {
+                ObjectNode checksums = node.putObject("Checksums");
+                checksums.put("MD5", a.checksums().md5());
+                checksums.put("SHA1", a.checksums().sha1());
+                checksums.put("SHA256", a.checksums().sha256());
+            }
         }
         return array;
     }

@@ -222,6 +222,10 @@ class InboxApiTest {
         assertThat(attachment.path("FileName").asText()).isEqualTo("invoice.pdf");
         assertThat(attachment.path("ContentType").asText()).isEqualTo("application/pdf");
         assertThat(attachment.path("Size").asLong()).isEqualTo(TestMail.PDF_BYTES.length);
+        assertThat(attachment.path("Checksums").path("SHA256").asText())
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(TestMail.PDF_BYTES)));
+        assertThat(attachment.path("Checksums").path("MD5").asText())
+                .isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(TestMail.PDF_BYTES)));
         assertThat(m.path("Inline")).hasSize(1);
         assertThat(m.path("Inline").get(0).path("ContentID").asText()).isEqualTo("logo@example.com");
         assertThat(m.path("Inline").get(0).path("PartID").asText()).isEqualTo("1.2.2");
