@@ -270,7 +270,7 @@ public final class InboxStore implements AutoCloseable {
      * cursor is null), and the newest id this look saw, which is where a later look may resume: every
      * message up to it was considered.
      */
-    public MatchScan firstMatchAfter(SearchQuery query, String cursor) {
+    MatchScan firstMatchAfter(SearchQuery query, String cursor) {
         SearchSql.Condition where = SearchSql.where(query);
         return reads.read(c -> {
             String newest;
@@ -293,7 +293,7 @@ public final class InboxStore implements AutoCloseable {
     }
 
     /** The result of {@link #firstMatchAfter}: the match if any, and the newest id considered (null for an empty store). */
-    public record MatchScan(Optional<MessageSummary> match, String scannedTo) {
+    record MatchScan(Optional<MessageSummary> match, String scannedTo) {
     }
 
     /** The id of the newest message, or null when the store is empty; a cursor meaning "from now on". */

@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * that is not multipart has the single part {@code 1}. A message/rfc822 part is one leaf (its bytes
  * are the attached message). Thread-safe: each call builds its own parser.
  */
-public final class MimeReader {
+final class MimeReader {
     private static final MimeConfig LENIENT = new MimeConfig.Builder()
             .setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1).setMaxContentLen(-1)
             .setStrictParsing(false).build();
@@ -52,12 +52,12 @@ public final class MimeReader {
     }
 
     /** Parses {@code raw}; never fails on malformed MIME (what cannot be read is left empty). */
-    public static ParsedMessage parse(byte[] raw) {
+    static ParsedMessage parse(byte[] raw) {
         return parse(raw, false);
     }
 
     /** As {@link #parse(byte[])}, with attachment checksums when {@code withChecksums}. */
-    public static ParsedMessage parse(byte[] raw, boolean withChecksums) {
+    static ParsedMessage parse(byte[] raw, boolean withChecksums) {
         Message message = load(raw);
         try {
             Collector collector = new Collector(withChecksums);
@@ -83,7 +83,7 @@ public final class MimeReader {
     }
 
     /** The decoded content of part {@code partId}, or empty when there is no such leaf part. */
-    public static Optional<PartContent> part(byte[] raw, String partId) {
+    static Optional<PartContent> part(byte[] raw, String partId) {
         Message message = load(raw);
         try {
             Entity entity = find(message, partId);

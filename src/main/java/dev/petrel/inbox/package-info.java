@@ -2,7 +2,7 @@
  * Capture mode's inbox: a durable store of captured messages with search and wait-for.
  *
  * <p>{@link dev.petrel.inbox.InboxStore} keeps messages in SQLite (one file, WAL, fsync per group
- * commit): raw bytes, what the MIME says ({@link dev.petrel.inbox.MimeReader}, mime4j), and the
+ * commit): raw bytes, what the MIME says (read with mime4j), and the
  * session facts the capture transport passes in ({@link dev.petrel.inbox.SessionFacts}). Ids are
  * sortable and double as wait-for cursors. Retention drops messages by count and by age. Listeners
  * hear of every committed change (live views); {@link dev.petrel.inbox.InboxStore#await} waits for a
