@@ -25,7 +25,10 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -44,6 +47,13 @@ import java.util.function.Supplier;
  * are the attached message). Thread-safe: each call builds its own parser.
  */
 final class MimeReader {
+    private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^()]*\\)");
+    /** RFC 5322 section 4.3: the obsolete zone names and their offsets; military letters mean "unknown", taken as UTC. */
+    private static final java.util.Map<String, String> OBSOLETE_ZONES = java.util.Map.ofEntries(
+            java.util.Map.entry("UT", "+0000"), java.util.Map.entry("GMT", "+0000"), java.util.Map.entry("Z", "+0000"),
+            java.util.Map.entry("EST", "-0500"), java.util.Map.entry("EDT", "-0400"), java.util.Map.entry("CST", "-0600"),
+            java.util.Map.entry("CDT", "-0500"), java.util.Map.entry("MST", "-0700"), java.util.Map.entry("MDT", "-0600"),
+            java.util.Map.entry("PST", "-0800"), java.util.Map.entry("PDT", "-0700"));
     private static final MimeConfig LENIENT = new MimeConfig.Builder()
             .setMaxLineLen(-1).setMaxHeaderLen(-1).setMaxHeaderCount(-1).setMaxContentLen(-1)
             .setStrictParsing(false).build();
@@ -70,7 +80,7 @@ final class MimeReader {
                     mailboxes(quietly(message::getReplyTo)),
                     orEmpty(quietly(message::getSubject)),
                     stripAngles(orEmpty(quietly(message::getMessageId))),
-                    toInstant(quietly(message::getDate)),
+                    date(message),
                     returnPath(message),
                     collector.text.toString(),
                     collector.html.toString(),
@@ -283,8 +293,25 @@ final class MimeReader {
         return new MailboxAddress(mailbox.getName(), mailbox.getAddress());
     }
 
-    private static Instant toInstant(Date date) {
-        return date == null ? null : date.toInstant();
+    /**
+     * The Date header with the sender's UTC offset when it is in the usual RFC 5322 form; otherwise
+     * whatever instant mime4j's lenient parser finds (obsolete zones, odd spacing), shown in UTC.
+     */
+    private static OffsetDateTime date(Message message) {
+        Field field = message.getHeader() == null ? null : message.getHeader().getField("Date");
+        if (field == null) return null;
+        String value = COMMENT.matcher(unfold(field.getBody())).replaceAll("").strip().replaceAll("\\s+", " ");
+        int lastSpace = value.lastIndexOf(' ');
+        if (lastSpace > 0) {
+            String offset = OBSOLETE_ZONES.get(value.substring(lastSpace + 1).toUpperCase(Locale.ROOT));
+            if (offset != null) value = value.substring(0, lastSpace + 1) + offset;
+        }
+        try {
+            return OffsetDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+        } catch (DateTimeParseException e) {
+            Date lenient = quietly(message::getDate);
+            return lenient == null ? null : lenient.toInstant().atOffset(ZoneOffset.UTC);
+        }
     }
 
     private static String stripAngles(String value) {

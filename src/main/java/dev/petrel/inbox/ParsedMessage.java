@@ -1,6 +1,6 @@
 package dev.petrel.inbox;
 
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ import java.util.List;
  * @param replyTo     Reply-To mailboxes
  * @param subject     the decoded subject, or empty
  * @param messageId   the Message-ID without angle brackets, or empty
- * @param date        the Date header, or null when absent or unparseable
+ * @param date        the Date header with the sender's offset, or null when absent or unparseable
  * @param returnPath  the Return-Path address, or empty
  * @param text        the text/plain body (several inline text parts joined), or empty
  * @param html        the text/html body, or empty
@@ -30,7 +30,7 @@ public record ParsedMessage(
         List<MailboxAddress> replyTo,
         String subject,
         String messageId,
-        Instant date,
+        OffsetDateTime date,
         String returnPath,
         String text,
         String html,

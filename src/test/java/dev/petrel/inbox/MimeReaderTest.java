@@ -20,7 +20,7 @@ class MimeReaderTest {
         assertThat(parsed.cc()).containsExactly(new MailboxAddress("Carol", "carol@example.net"), new MailboxAddress("", "dave@example.net"));
         assertThat(parsed.subject()).isEqualTo("Hello");
         assertThat(parsed.messageId()).isEqualTo("m1@example.com");
-        assertThat(parsed.date()).isEqualTo(Instant.parse("2026-07-14T08:15:00Z"));
+        assertThat(parsed.date()).isEqualTo(java.time.OffsetDateTime.parse("2026-07-14T10:15:00+02:00"));
         // The CRLF before a boundary belongs to the boundary (RFC 2046 section 5.1.1), so the body ends without it.
         assertThat(parsed.text()).isEqualTo("Hello Bob,\r\nyour code is 123456.");
         assertThat(parsed.html()).isEqualTo("<p>Your <b>code</b></p>");
@@ -76,6 +76,17 @@ class MimeReaderTest {
         assertThat(parsed.from()).isNull();
         assertThat(parsed.subject()).isEmpty();
         assertThat(parsed.to()).isEmpty();
+    }
+
+    @Test
+    void aDateWithACommentKeepsItsOffsetAndAnObsoleteZoneStillParses() {
+        byte[] commented = "Date: Tue, 14 Jul 2026 10:15:00 -0700 (PDT)\r\n\r\nx".getBytes(StandardCharsets.US_ASCII);
+        byte[] obsolete = "Date: 14 Jul 2026 10:15:00 EST\r\n\r\nx".getBytes(StandardCharsets.US_ASCII);
+        byte[] garbage = "Date: next tuesday\r\n\r\nx".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(MimeReader.parse(commented).date()).isEqualTo(java.time.OffsetDateTime.parse("2026-07-14T10:15:00-07:00"));
+        assertThat(MimeReader.parse(obsolete).date().toInstant()).isEqualTo(Instant.parse("2026-07-14T15:15:00Z"));
+        assertThat(MimeReader.parse(garbage).date()).isNull();
     }
 
     @Test

@@ -97,7 +97,8 @@ final class ApiJson {
         node.put("ReturnPath", p.returnPath());
         node.put("Subject", s.subject());
         node.set("ListUnsubscribe", listUnsubscribe(p.headers()));
-        node.put("Date", time(p.date() == null ? s.created() : p.date()));
+        // As Mailpit: the Date header in the sender's offset, else the received time.
+        node.put("Date", p.date() == null ? time(s.created()) : p.date().toString());
         ArrayNode tags = node.putArray("Tags");
         s.tags().forEach(tags::add);
         node.put("Username", s.username());
