@@ -98,7 +98,7 @@ final class ApiJson {
         node.put("Subject", s.subject());
         node.set("ListUnsubscribe", listUnsubscribe(p.headers()));
         // As Mailpit: the Date header in the sender's offset, else the received time.
-        node.put("Date", p.date() == null ? time(s.created()) : p.date().toString());
+        node.put("Date", p.date() == null ? time(s.created()) : java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(p.date()));
         ArrayNode tags = node.putArray("Tags");
         s.tags().forEach(tags::add);
         node.put("Username", s.username());

@@ -210,7 +210,7 @@ class InboxApiTest {
         assertThat(m.path("Bcc").get(0).path("Address").asText()).isEqualTo("hidden@example.net");
         assertThat(m.path("ReplyTo").get(0).path("Address").asText()).isEqualTo("help@example.com");
         assertThat(m.path("Subject").asText()).isEqualTo("Hello");
-        assertThat(m.path("Date").asText()).isEqualTo("2026-07-14T10:15+02:00");
+        assertThat(m.path("Date").asText()).as("RFC 3339: seconds always written").isEqualTo("2026-07-14T10:15:00+02:00");
         assertThat(m.path("Text").asText()).isEqualTo("Hello Bob,\r\nyour code is 123456.");
         assertThat(m.path("HTML").asText()).isEqualTo("<p>Your <b>code</b></p><img src=\"cid:logo@example.com\">");
         assertThat(m.path("Size").asLong()).isEqualTo(raw.length);
