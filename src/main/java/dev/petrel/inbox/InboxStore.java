@@ -64,7 +64,12 @@ public final class InboxStore implements AutoCloseable {
             connection.close();
             throw e;
         }
-        this.reads = new ReadPool(database, READ_CONNECTIONS);
+        try {
+            this.reads = new ReadPool(database, READ_CONNECTIONS);
+        } catch (SQLException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
         this.waiters = new MessageWaiters(this, MAX_WAITERS);
         listeners.add(waiters);
         applyRetention(); // the limits may have been lowered since the last run
@@ -88,6 +93,11 @@ public final class InboxStore implements AutoCloseable {
     /** Whether {@code text} has the form of a message id (26 characters of Crockford base32); usable as a cursor. */
     public static boolean isWellFormedId(String text) {
         return MessageIds.isWellFormed(text);
+    }
+
+    /** The writer, for tests of its grouping. */
+    StoreWriter writer() {
+        return writer;
     }
 
     /** The database file. */

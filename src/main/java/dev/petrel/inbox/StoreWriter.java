@@ -76,6 +76,7 @@ final class StoreWriter implements AutoCloseable {
     private final PreparedStatement insertMessage;
     private final PreparedStatement insertRaw;
     private volatile boolean closed;
+    private volatile long commits;
     private long count;
     private long lastAgeSweep;
 
@@ -99,6 +100,11 @@ final class StoreWriter implements AutoCloseable {
         insertRaw = connection.prepareStatement("INSERT INTO raws (seq, raw) VALUES (?, ?)");
         thread = Thread.ofPlatform().name("inbox-writer").daemon(true).unstarted(this::loop);
         thread.start();
+    }
+
+    /** How many transactions this writer committed; each is one WAL fsync. */
+    long commits() {
+        return commits;
     }
 
     CompletableFuture<MessageSummary> insert(MessageRow row) {
@@ -162,6 +168,7 @@ final class StoreWriter implements AutoCloseable {
             if (batch.stream().anyMatch(t -> t instanceof Mutation)) count = countMessages(); // deletes change the count
             applyRetention(events, false);
             connection.commit();
+            commits++; // only this thread writes it
         } catch (SQLException | RuntimeException e) {
             count = countBefore;
             try {

@@ -157,4 +157,30 @@ class InboxStoreTest {
                 .isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("the inbox database has layout version 99 but this Petrel knows only up to 1");
     }
+
+    @Test
+    void writesQueuedDuringACommitShareTheNextCommit() throws Exception {
+        try (InboxStore store = InboxStore.open(dir, Retention.unlimited())) {
+            long before = store.writer().commits();
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            CompletableFuture<Object> busy = store.writer().mutate((connection, events) -> {
+                // Holds the writer as a long fsync would, while captures queue up.
+                try {
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            List<CompletableFuture<MessageSummary>> queued = new ArrayList<>();
+            for (int i = 0; i < 100; i++) queued.add(store.storeAsync(TestMail.mail().subject("q" + i).captured("x")));
+            release.countDown();
+            busy.join();
+            queued.forEach(CompletableFuture::join);
+
+            // The held write commits alone (or with the first few captures, if the writer took them with it); the rest share one.
+            assertThat(store.writer().commits() - before).as("commits for 101 writes").isBetween(1L, 2L);
+            assertThat(store.list(0, 1).total()).isEqualTo(100);
+        }
+    }
 }
