@@ -22,12 +22,13 @@ final class MessageIds {
     /** A generator whose ids sort after {@code newestExisting} (null for an empty store). */
     MessageIds(String newestExisting) {
         if (newestExisting != null && isWellFormed(newestExisting)) {
+            // Resume from the newest stored id, so that later ids sort after it even if the clock went back.
+            // Characters 10..13 carry 20 bits: the 16 of randomHigh and the top 4 of randomLow;
+            // characters 14..25 carry randomLow's other 60 bits.
+            long top20 = decode(newestExisting, 10, 14);
             lastMillis = decodeTime(newestExisting);
-            randomHigh = decode(newestExisting, 10, 14);
-            randomLow = decode(newestExisting, 14, 26); // 12 chars = 60 bits; the top 4 bits live in randomHigh's 20
-            // Re-split the 80 random bits: the 4 chars at 10..14 carry 20 bits, of which the low 4 belong to randomLow.
-            randomLow |= (randomHigh & 0xF) << 60;
-            randomHigh >>>= 4;
+            randomHigh = top20 >>> 4;
+            randomLow = ((top20 & 0xF) << 60) | decode(newestExisting, 14, 26);
         }
     }
 

@@ -183,4 +183,21 @@ class InboxStoreTest {
             assertThat(store.list(0, 1).total()).isEqualTo(100);
         }
     }
+
+    @Test
+    void idsCarryTheStoreTimeAndKeepIncreasingWhenTheClockGoesBackAcrossARestart() throws Exception {
+        Instant now = Instant.parse("2026-07-14T08:15:00Z");
+        String before;
+        try (InboxStore store = InboxStore.open(dir, Retention.unlimited(), java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))) {
+            before = store.store(TestMail.mail().captured("x")).id();
+            assertThat(MessageIds.decodeTime(before)).isEqualTo(now.toEpochMilli());
+        }
+        Instant earlier = now.minus(1, ChronoUnit.HOURS);
+        try (InboxStore store = InboxStore.open(dir, Retention.unlimited(), java.time.Clock.fixed(earlier, java.time.ZoneOffset.UTC))) {
+            String after = store.store(TestMail.mail().captured("x")).id();
+            String next = store.store(TestMail.mail().captured("x")).id();
+            assertThat(after).isGreaterThan(before);
+            assertThat(next).isGreaterThan(after);
+        }
+    }
 }
