@@ -1,0 +1,78 @@
+package dev.petrel.inbox.api;
+
+import dev.petrel.inbox.InboxStore;
+import dev.petrel.inbox.InboxStoreException;
+import dev.petrel.inbox.TooManyWaitersException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The inbox HTTP API on an embedded Javalin (Jetty) server. Start it with {@link #start}; close it to
+ * stop listening (the store stays open: its owner closes it).
+ *
+ * <p>Requests run on virtual threads; a wait-for holds no thread while it waits. The connection idle
+ * timeout is longer than the longest wait-for, so Jetty does not cut a long poll short.
+ */
+public final class InboxServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InboxServer.class);
+    private static final Duration IDLE_TIMEOUT = WaitParameters.MAX_TIMEOUT.plusMinutes(1);
+
+    private final Javalin app;
+
+    private InboxServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Serves {@code store}'s API on {@code address} (port 0 picks a free port; see {@link #port()}). */
+    public static InboxServer start(InboxStore store, InetSocketAddress address) {
+        ApiRoutes routes = new ApiRoutes(store);
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = 16L * 1024 * 1024;
+            config.jetty.addConnector((server, httpConfig) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                connector.setHost(address.getHostString());
+                connector.setPort(address.getPort());
+                connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                return connector;
+            });
+            routes.register(config.routes);
+            config.routes.exception(BadRequest.class, (e, ctx) -> text(ctx, 400, e.getMessage()));
+            config.routes.exception(NotFound.class, (e, ctx) -> text(ctx, 404, e.getMessage()));
+            config.routes.exception(TooManyWaitersException.class, (e, ctx) -> text(ctx, 503, e.getMessage()));
+            config.routes.exception(InboxStoreException.class, (e, ctx) -> {
+                LOG.error("inbox API: {} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+                text(ctx, 500, e.getMessage());
+            });
+            config.routes.exception(RuntimeException.class, (e, ctx) -> {
+                LOG.error("inbox API: {} {} failed unexpectedly", ctx.method(), ctx.path(), e);
+                text(ctx, 500, "internal error: " + e);
+            });
+        });
+        app.start();
+        return new InboxServer(app);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void text(Context ctx, int status, String message) {
+        ctx.status(status).contentType("text/plain; charset=utf-8").result(message);
+    }
+}
