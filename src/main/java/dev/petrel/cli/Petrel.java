@@ -9,6 +9,12 @@ import dev.petrel.delivery.MxResolver;
 import dev.petrel.delivery.Route;
 import dev.petrel.delivery.Router;
 import dev.petrel.delivery.Transport;
+import dev.petrel.delivery.capture.CaptureTransport;
+import dev.petrel.delivery.capture.InboxRules;
+import dev.petrel.inbox.InboxStore;
+import dev.petrel.inbox.Retention;
+import dev.petrel.inbox.api.InboxServer;
+import dev.petrel.mailauth.dkim.DkimVerifier;
 import dev.petrel.delivery.local.MaildirTransport;
 import dev.petrel.delivery.smtp.LmtpTransport;
 import dev.petrel.delivery.smtp.SmtpTransport;
@@ -46,6 +52,8 @@ public final class Petrel implements AutoCloseable {
     private final SmtpServer smtp;
     private final AdminServer admin;
     private final List<AutoCloseable> transports = new ArrayList<>();
+    private final InboxStore inbox;
+    private InboxServer inboxServer;
 
     private Petrel(PetrelConfig config) throws IOException {
         this.config = config;
@@ -56,7 +64,8 @@ public final class Petrel implements AutoCloseable {
         PetrelConfig.Delivery delivery = config.delivery();
         List<String> localDomains = new ArrayList<>(config.relay().localDomains());
         localDomains.add(config.server().hostname());
-        Router router = new Router(localDomains, delivery.routes(), delivery.smarthost(), delivery.tls());
+        PetrelConfig.Capture capture = config.capture();
+        Router router = new Router(localDomains, delivery.routes(), delivery.smarthost(), delivery.tls(), capture::captures);
         // The listeners exist only after start(); the guard asks them at delivery time.
         java.util.concurrent.atomic.AtomicReference<SmtpServer> listeners = new java.util.concurrent.atomic.AtomicReference<>();
         DnsjavaResolver dns = new DnsjavaResolver(delivery.resolver()); // shared by delivery and [[dnsbl]]
@@ -73,8 +82,17 @@ public final class Petrel implements AutoCloseable {
             local = new LocalDelivery(new LocalRecipients(config.local()),
                     new MaildirTransport(config.local().maildirRoot(), config.server().hostname()));
         }
+        this.inbox = capture.enabled() ? InboxStore.open(dataDir.resolve("inbox"),
+                new Retention(capture.maxMessages(), capture.maxAge())) : null;
+        Transport captured = inbox == null ? null : new CaptureTransport(inbox, new InboxRules(capture.inboxBy()),
+                config.mailAuth().signingKeys().isEmpty() ? null : new DkimVerifier(dns, Clock.systemUTC()),
+                config.mailAuth().authservId() != null ? config.mailAuth().authservId() : config.server().hostname());
         this.scheduler = delivery.enabled()
-                ? new Scheduler(spool, router, route -> route instanceof Route.Local ? local : remote,
+                ? new Scheduler(spool, router, route -> switch (route) {
+                    case Route.Local l -> local;
+                    case Route.Capture c -> captured;
+                    default -> remote;
+                },
                         new DsnNotices(config.server().hostname()), config.queue(), Clock.systemUTC())
                 : null;
         this.smtp = new SmtpServer(config, spool, users,
@@ -97,6 +115,11 @@ public final class Petrel implements AutoCloseable {
             if (p.scheduler != null) p.scheduler.start();
             p.smtp.start();
             p.admin.start();
+            if (p.inbox != null) {
+                p.inboxServer = InboxServer.start(p.inbox, config.capture().address());
+                log.info("capture: mail to {} is kept in the test inbox; web UI and API on http://{}:{}/",
+                        config.capture().domains(), config.capture().address().getAddress().getHostAddress(), p.inboxServer.port());
+            }
         } catch (IOException | RuntimeException e) {
             p.close();
             throw e;
@@ -128,11 +151,23 @@ public final class Petrel implements AutoCloseable {
         return scheduler;
     }
 
+    /** The capture inbox, or null when [capture] is off. */
+    public InboxStore inbox() {
+        return inbox;
+    }
+
+    /** The capture inbox's HTTP server (web UI and API), or null when [capture] is off. */
+    public InboxServer inboxServer() {
+        return inboxServer;
+    }
+
     @Override
     public void close() {
         admin.close();
         smtp.close();
         if (scheduler != null) scheduler.close();
+        if (inboxServer != null) inboxServer.close();
+        if (inbox != null) inbox.close();
         for (AutoCloseable t : transports) {
             try {
                 t.close(); // says QUIT on idle outbound connections

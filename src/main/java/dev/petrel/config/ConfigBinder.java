@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigBinder {
     private static final List<String> TABLES = List.of("server", "smtp", "tls", "listener", "relay", "auth",
-            "queue", "delivery", "local", "admin", "senders", "limits", "rate_limits", "dnsbl", "mail_auth", "dkim");
+            "queue", "delivery", "local", "admin", "senders", "limits", "rate_limits", "dnsbl", "mail_auth", "dkim", "capture");
     static final Pattern HOSTNAME =
             Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?");
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -78,8 +78,10 @@ final class ConfigBinder {
                 RateLimitsBinder.bind(table("rate_limits")),
                 DnsblBinder.bind(root.get("dnsbl"), locator, problems));
         PetrelConfig.MailAuth mailAuth = MailAuthBinder.bind(table("mail_auth"), root.get("dkim"), locator, problems, baseDir);
+        PetrelConfig.Capture capture = CaptureBinder.bind(table("capture"));
         return problems.isEmpty()
-                ? new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth)
+                ? new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth,
+                        capture)
                 : null;
     }
 

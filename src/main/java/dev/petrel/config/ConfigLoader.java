@@ -46,12 +46,10 @@ public final class ConfigLoader {
         Path workingDir = Path.of("").toAbsolutePath();
         PetrelConfig config = new ConfigBinder(Section.emptyTable(), TomlLocator.scan(""), problems, workingDir).bind(null);
         if (config == null) throw new IllegalStateException("the embedded defaults are invalid: " + problems.toException().getMessage());
-        // Running with no config file must never send mail off the machine: delivery stays off,
-        // and accepted mail waits in the queue. A config file turns it on ([delivery] enabled).
-        PetrelConfig.Delivery d = config.delivery();
-        return config.withDelivery(config.queue(), new PetrelConfig.Delivery(false, d.resolver(), d.heloName(),
-                d.connectTimeout(), d.commandTimeout(), d.dataTimeout(), d.tls(), d.routes(), d.smarthost(), d.ipv6()),
-                config.local(), config.admin());
+        // Running with no config file must never send mail off the machine: every recipient of
+        // every domain is captured into the test inbox (web UI on 127.0.0.1:8025), like Mailpit.
+        // A config file captures nothing unless its [capture] table says so.
+        return config.withCapture(config.capture().withEnabled(true));
     }
 
     private static String read(Path file, String name) throws ConfigException {

@@ -27,7 +27,8 @@ public record PetrelConfig(
         Local local,
         Admin admin,
         Policy policy,
-        MailAuth mailAuth) {
+        MailAuth mailAuth,
+        Capture capture) {
 
     public PetrelConfig {
         Objects.requireNonNull(server, "server");
@@ -42,6 +43,13 @@ public record PetrelConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(mailAuth, "mailAuth");
+        Objects.requireNonNull(capture, "capture");
+    }
+
+    /** A config without capture. */
+    public PetrelConfig(Path source, Server server, Smtp smtp, Tls tls, List<Listener> listeners, Relay relay, Auth auth,
+                        Queue queue, Delivery delivery, Local local, Admin admin, Policy policy, MailAuth mailAuth) {
+        this(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth, Capture.OFF);
     }
 
     /** A config with the default [mail_auth] and no DKIM keys. */
@@ -58,22 +66,27 @@ public record PetrelConfig(
 
     /** A copy with another envelope policy (tests build configs this way). */
     public PetrelConfig withPolicy(Policy policy) {
-        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth, capture);
     }
 
     /** A copy with other mail authentication settings (tests build configs this way). */
     public PetrelConfig withMailAuth(MailAuth mailAuth) {
-        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth, capture);
+    }
+
+    /** A copy with other capture settings. */
+    public PetrelConfig withCapture(Capture capture) {
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth, capture);
     }
 
     /** A copy with other listeners (tests build configs this way). */
     public PetrelConfig withListeners(List<Listener> listeners) {
-        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth, capture);
     }
 
     /** A copy with other delivery-side settings (tests build configs this way). */
     public PetrelConfig withDelivery(Queue queue, Delivery delivery, Local local, Admin admin) {
-        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth);
+        return new PetrelConfig(source, server, smtp, tls, listeners, relay, auth, queue, delivery, local, admin, policy, mailAuth, capture);
     }
 
     /**
@@ -422,6 +435,48 @@ public record PetrelConfig(
         /** These settings with verification turned on or off. */
         public MailAuth withVerify(boolean on) {
             return new MailAuth(on, authservId, dmarcAction, signingKeys, arcSealKey);
+        }
+    }
+
+    /**
+     * [capture]: deliver mail into the test inbox instead of sending it (like Mailpit, inside the MTA).
+     *
+     * @param enabled     whether capture is on
+     * @param domains     recipient domains captured: "*" for all, "example.com", or ".example.com"
+     *                    for it and its subdomains; other recipients are delivered as usual
+     * @param address     where the web UI and the HTTP API listen
+     * @param maxMessages the most messages kept (oldest go first); 0: no limit
+     * @param maxAge      messages older than this go; zero: no limit
+     * @param inboxBy     how a message's inbox is chosen, first rule that gives a name wins:
+     *                    "header:Name" (that header's value), "tag" (the recipient's +tag),
+     *                    "user" (the SMTP AUTH user); none: the inbox "default"
+     */
+    public record Capture(boolean enabled, List<String> domains, InetSocketAddress address, long maxMessages,
+                          Duration maxAge, List<String> inboxBy) {
+        public static final List<String> DEFAULT_INBOX_BY = List.of("header:X-Petrel-Inbox", "tag", "user");
+        public static final Capture OFF = new Capture(false, List.of("*"),
+                new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 8025), 10_000, Duration.ofDays(7), DEFAULT_INBOX_BY);
+
+        public Capture {
+            domains = List.copyOf(domains);
+            inboxBy = List.copyOf(inboxBy);
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(maxAge, "maxAge");
+        }
+
+        /** Whether mail to {@code domain} (lower case) is captured. */
+        public boolean captures(String domain) {
+            if (!enabled) return false;
+            for (String d : domains) {
+                if (d.equals("*") || d.equals(domain) || (d.startsWith(".") && (domain.endsWith(d) || domain.equals(d.substring(1))))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public Capture withEnabled(boolean on) {
+            return new Capture(on, domains, address, maxMessages, maxAge, inboxBy);
         }
     }
 

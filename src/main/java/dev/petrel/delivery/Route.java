@@ -36,6 +36,13 @@ public sealed interface Route {
         }
     }
 
+    /** Capture mode: store the message in the test inbox instead of sending it. */
+    record Capture() implements Route {
+        public String key() {
+            return "capture";
+        }
+    }
+
     /** Cannot be delivered: bounce at once with this status (e.g. an unknown local user). */
     record Refuse(String dsn, String reason) implements Route {
         public String key() {

@@ -7,10 +7,12 @@ import dev.petrel.message.MailAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * Decides where each recipient goes, in this order: a local domain → local delivery; a static
+ * Decides where each recipient goes, in this order: a captured domain ([capture]) → the test
+ * inbox; a local domain → local delivery; a static
  * route for the domain (first match; ".example.com" also matches subdomains) → that relay; the
  * smarthost, if any → the smarthost; an address literal → that address; otherwise the domain's
  * MX hosts. Immutable and thread-safe.
@@ -21,8 +23,17 @@ public final class Router {
     private final PetrelConfig.Route smarthost;
     private final OutboundTls defaultTls;
 
+    private final Predicate<String> captured;
+
     public Router(List<String> localDomains, List<PetrelConfig.Route> routes, PetrelConfig.Route smarthost,
                   OutboundTls defaultTls) {
+        this(localDomains, routes, smarthost, defaultTls, domain -> false);
+    }
+
+    /** @param captured recipient domains (lower case) that go into the capture inbox, before any other rule */
+    public Router(List<String> localDomains, List<PetrelConfig.Route> routes, PetrelConfig.Route smarthost,
+                  OutboundTls defaultTls, Predicate<String> captured) {
+        this.captured = captured;
         this.localDomains = localDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         this.routes = List.copyOf(routes);
         this.smarthost = smarthost;
@@ -31,6 +42,7 @@ public final class Router {
 
     public Route route(MailAddress recipient) {
         String domain = recipient.domainKey();
+        if (captured.test(domain)) return new Route.Capture();
         if (localDomains.contains(domain)) return new Route.Local(recipient.localPart().toLowerCase(Locale.ROOT));
         for (PetrelConfig.Route r : routes) {
             if (matches(r.domain(), domain)) return relay(r);

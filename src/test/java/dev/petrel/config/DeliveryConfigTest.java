@@ -28,9 +28,15 @@ class DeliveryConfigTest {
         PetrelConfig c = ConfigLoader.defaults();
         assertThat(c.queue()).isEqualTo(new PetrelConfig.Queue(Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofDays(5),
                 Duration.ZERO, 100, 20, Duration.ofSeconds(5), 100));
-        // Without a config file delivery is off, so that nothing ever leaves the machine.
-        assertThat(c.delivery()).isEqualTo(new PetrelConfig.Delivery(false, null, "localhost", Duration.ofSeconds(30),
+        // Without a config file every recipient is captured into the test inbox, so nothing ever leaves the machine.
+        assertThat(c.delivery()).isEqualTo(new PetrelConfig.Delivery(true, null, "localhost", Duration.ofSeconds(30),
                 Duration.ofMinutes(5), Duration.ofMinutes(10), OutboundTls.OPPORTUNISTIC, List.of(), null, true));
+        assertThat(c.capture()).isEqualTo(PetrelConfig.Capture.OFF.withEnabled(true));
+        for (String domain : List.of("gmail.com", "example.org", "localhost", "[192.0.2.1]")) {
+            assertThat(new dev.petrel.delivery.Router(List.of("localhost"), c.delivery().routes(), c.delivery().smarthost(),
+                    c.delivery().tls(), c.capture()::captures).route(new dev.petrel.message.MailAddress("someone", domain)))
+                    .as(domain).isEqualTo(new dev.petrel.delivery.Route.Capture());
+        }
         assertThat(c.local()).isEqualTo(new PetrelConfig.Local(c.server().dataDir().resolve("mail"), List.of("postmaster"),
                 Map.of(), null, null));
         assertThat(c.admin().address()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));

@@ -53,6 +53,11 @@ public final class TestPetrel implements AutoCloseable {
         Files.writeString(file, toml);
         PetrelConfig c = ConfigLoader.load(file);
         PetrelConfig config = c.withListeners(List.of(listeners));
+        PetrelConfig.Capture cap = config.capture();
+        if (cap.enabled()) { // like the listeners: a free port, never the fixed 8025
+            config = config.withCapture(new PetrelConfig.Capture(true, cap.domains(),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), cap.maxMessages(), cap.maxAge(), cap.inboxBy()));
+        }
         return new TestPetrel(Petrel.start(config));
     }
 
@@ -67,6 +72,12 @@ public final class TestPetrel implements AutoCloseable {
             if (ls.get(i).name().equals(listener)) return petrel.smtp().address(i).getPort();
         }
         throw new IllegalArgumentException("no listener named " + listener);
+    }
+
+    /** The base URL of the capture inbox's web UI and API, e.g. {@code http://127.0.0.1:41234}. */
+    public String inboxUrl() {
+        if (petrel.inboxServer() == null) throw new IllegalStateException("[capture] is not enabled");
+        return "http://127.0.0.1:" + petrel.inboxServer().port();
     }
 
     public void addUser(String name, String password) {

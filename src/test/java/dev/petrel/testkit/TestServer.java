@@ -88,7 +88,8 @@ public final class TestServer implements AutoCloseable {
                 d.queue(), withoutDelivery(d.delivery()), new PetrelConfig.Local(dataDir.resolve("mail"), d.local().users(),
                         d.local().aliases(), "catchall", null), d.admin())
                 // No DNS here: tests that check SPF, DKIM or DMARC turn this on with their own resolver.
-                .withMailAuth(d.mailAuth().withVerify(false));
+                .withMailAuth(d.mailAuth().withVerify(false))
+                .withCapture(PetrelConfig.Capture.OFF);
     }
 
     /** Receive-side tests look at the spool, so by default nothing is delivered out of it. */

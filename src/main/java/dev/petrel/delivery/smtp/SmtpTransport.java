@@ -124,6 +124,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
                         r.username() == null ? null : new Credentials(r.username(), r.password() == null ? "" : r.password()));
                 case Route.Local l -> throw new IllegalArgumentException("SMTP cannot deliver " + route + "; use LmtpTransport");
                 case Route.Refuse f -> throw new IllegalArgumentException("a refused route is not delivered: " + route);
+                case Route.Capture c -> throw new IllegalArgumentException("SMTP cannot deliver " + route + "; use CaptureTransport");
             };
         }
 

@@ -1,0 +1,65 @@
+package dev.petrel.config;
+
+import dev.petrel.config.PetrelConfig.Capture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CaptureConfigTest {
+    @TempDir Path dir;
+
+    private PetrelConfig load(String toml) throws Exception {
+        Path f = dir.resolve("petrel.toml");
+        Files.writeString(f, toml);
+        return ConfigLoader.load(f);
+    }
+
+    @Test
+    void aConfigFileCapturesNothingUnlessItSaysSo() throws Exception {
+        assertThat(load("").capture()).isEqualTo(Capture.OFF);
+        assertThat(load("").capture().captures("example.com")).isFalse();
+        assertThat(ConfigLoader.defaults().capture().captures("example.com")).isTrue();
+    }
+
+    @Test
+    void allKeys() throws Exception {
+        Capture c = load("""
+                [capture]
+                enabled = true
+                domains = ["Example.com", ".test.example.org"]
+                listen = "127.0.0.1:9025"
+                max_messages = 500
+                max_age = "2d"
+                inbox_by = ["header:X-Test-Run", "user"]
+                """).capture();
+        assertThat(c).isEqualTo(new Capture(true, List.of("example.com", ".test.example.org"),
+                new InetSocketAddress("127.0.0.1", 9025), 500, Duration.ofDays(2), List.of("header:X-Test-Run", "user")));
+        assertThat(c.captures("example.com")).isTrue();
+        assertThat(c.captures("a.test.example.org")).isTrue();
+        assertThat(c.captures("test.example.org")).isTrue();
+        assertThat(c.captures("gmail.com")).isFalse();
+        assertThat(c.captures("notexample.com")).isFalse();
+    }
+
+    @Test
+    void mistakesNameTheirLines() {
+        String f = dir.resolve("petrel.toml").toString();
+        assertThatThrownBy(() -> load("""
+                [capture]
+                domains = ["not a domain"]
+                listen = "mail.example.com:8025"
+                inbox_by = ["tag", "colour"]
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(f + ":2: capture.domains = [\"not a domain\"] is not valid: \"not a domain\" is not a domain")
+                .hasMessageContaining(f + ":3: capture.listen = \"mail.example.com:8025\" does not have a numeric IP address")
+                .hasMessageContaining(f + ":4: capture.inbox_by = [\"tag\",\"colour\"] is not valid: \"colour\" is not a rule");
+    }
+}
