@@ -75,6 +75,16 @@ public interface SessionHandler {
         void abort();
     }
 
+    /**
+     * Thrown by a check to close the connection at once, without a reply (capture mode's "drop the
+     * connection" fault). The message in progress, if any, is discarded.
+     */
+    final class DropConnection extends RuntimeException {
+        public DropConnection(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     /** The storage is full: reply 452 4.3.1. */
     final class StorageFullException extends IOException {
         public StorageFullException(String message, Throwable cause) {

@@ -5,6 +5,7 @@ import dev.petrel.protocol.ReceivedHeader;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.ServerSession;
+import dev.petrel.protocol.SessionHandler;
 import dev.petrel.protocol.SessionOutput;
 import dev.petrel.server.tls.TlsContextFactory;
 import org.slf4j.Logger;
@@ -92,6 +93,8 @@ final class Connection implements Runnable {
             }
             write(session.greet().toWire());
             end = loop(session);
+        } catch (SessionHandler.DropConnection e) {
+            end = "dropped on purpose (" + e.getMessage() + ")";
         } catch (SocketTimeoutException e) {
             end = "timeout";
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.ListenerPolicy;
 import dev.petrel.policy.HeloPolicy;
 import dev.petrel.policy.DnsblChecker;
+import dev.petrel.policy.FaultPlan;
 import dev.petrel.policy.HeaderAddresses;
 import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -50,6 +52,8 @@ final class IntakeHandler implements SessionHandler {
     private final SenderPolicy senders;
     private final Map<String, Listener> listeners;
     private final AuthenticatingSink.Setup mailAuth;
+    /** Capture mode's injected faults, or null. */
+    private final FaultPlan faults;
     /** The rule behind the refusal a session is about to log; at most one entry per session at a time. */
     private final Map<String, String> lastRule = new java.util.concurrent.ConcurrentHashMap<>();
     /** Sessions whose messages are quarantined, with the reason; removed when the session closes. */
@@ -60,8 +64,10 @@ final class IntakeHandler implements SessionHandler {
      * @param listeners     listener name → listener, for the checks that depend on where the client came in
      */
     IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl,
-                  RatePolicy rates, SenderPolicy senders, Map<String, Listener> listeners, AuthenticatingSink.Setup mailAuth) {
+                  RatePolicy rates, SenderPolicy senders, Map<String, Listener> listeners, AuthenticatingSink.Setup mailAuth,
+                  FaultPlan faults) {
         this.mailAuth = mailAuth;
+        this.faults = faults;
         this.rates = rates;
         this.senders = senders;
         this.listeners = Map.copyOf(listeners);
@@ -80,6 +86,8 @@ final class IntakeHandler implements SessionHandler {
 
     @Override
     public Optional<Reply> checkSender(SessionView session, MailAddress sender) {
+        Optional<Reply> fault = fault(session, FaultPlan.Stage.MAIL, List.of());
+        if (fault.isPresent()) return fault;
         if (!spool.hasRoomFor(0)) {
             return Optional.of(Reply.of(452, "4.3.1", "Insufficient system storage, try again later"));
         }
@@ -109,6 +117,8 @@ final class IntakeHandler implements SessionHandler {
     /** The From: header of an authenticated user's message must name only addresses the user owns. */
     @Override
     public Optional<Reply> checkMessage(SessionView session, Envelope envelope, byte[] headerSection) {
+        Optional<Reply> fault = fault(session, FaultPlan.Stage.DATA, envelope.recipients().stream().map(Recipient::address).toList());
+        if (fault.isPresent()) return fault;
         if (session.authIdentity() == null || !senders.checksFromHeader()) return Optional.empty();
         if (headerSection == null) {
             // Fail closed: a From: field beyond what we keep could otherwise pass unchecked.
@@ -124,6 +134,8 @@ final class IntakeHandler implements SessionHandler {
 
     @Override
     public Optional<Reply> checkRecipient(SessionView session, MailAddress sender, MailAddress recipient) {
+        Optional<Reply> fault = fault(session, FaultPlan.Stage.RCPT, List.of(recipient));
+        if (fault.isPresent()) return fault;
         Verdict v = relay.checkRecipient(session.clientAddress(), session.authIdentity(), recipient);
         // Block lists come after relay control (no lookups for relay attempts). Authenticated clients
         // are exempt, and postmaster stays reachable so a listed sender can ask why (RFC 5321 4.5.1).
@@ -135,6 +147,29 @@ final class IntakeHandler implements SessionHandler {
         // Rate last: only a recipient that every other check accepted uses up a token.
         if (v instanceof Verdict.Accept && policy.rateLimits()) v = rates.checkRecipient(session.clientAddress(), session.authIdentity());
         return reply(session, v);
+    }
+
+    /** Capture mode's fault injection: a fault's reply, a pause, or a dropped connection. */
+    private Optional<Reply> fault(SessionView session, FaultPlan.Stage stage, List<MailAddress> recipients) {
+        if (faults == null) return Optional.empty();
+        Optional<FaultPlan.Fault> struck = faults.strike(stage, recipients, session.authIdentity());
+        if (struck.isEmpty()) return Optional.empty();
+        FaultPlan.Fault f = struck.get();
+        log.info("{}: fault {} injected at {}: {}", session.sessionId(), f.id(), stage, f.action());
+        return switch (f.action()) {
+            case DELAY -> {
+                try {
+                    Thread.sleep(f.delay());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                yield Optional.empty();
+            }
+            case DROP -> throw new DropConnection("fault " + f.id() + " at " + stage);
+            case REPLY -> reply(session, f.code() >= 500
+                    ? new Verdict.Reject(f.code(), f.enhanced(), f.text(), "fault:" + f.id())
+                    : new Verdict.Defer(f.code(), f.enhanced(), f.text(), "fault:" + f.id()));
+        };
     }
 
     /** A verdict as a reply, remembering the refusing rule for the log line of {@link #rejected}. */

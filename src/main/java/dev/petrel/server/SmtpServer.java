@@ -13,6 +13,7 @@ import dev.petrel.mailauth.dkim.DkimKeys;
 import dev.petrel.mailauth.dkim.DkimSigningKey;
 import java.io.UncheckedIOException;
 import dev.petrel.policy.DnsblChecker;
+import dev.petrel.policy.FaultPlan;
 import dev.petrel.policy.LocalRecipients;
 import dev.petrel.policy.LockoutCredentialStore;
 import dev.petrel.policy.RatePolicy;
@@ -93,6 +94,12 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock,
                       CommitListener listener, Resolver dns) {
+        this(config, spool, users, sslContext, clock, listener, dns, null);
+    }
+
+    /** @param faults capture mode's fault injection, or null */
+    public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock,
+                      CommitListener listener, Resolver dns, FaultPlan faults) {
         this.config = config;
         this.clock = clock;
         this.sslContext = memoize(sslContext);
@@ -116,7 +123,7 @@ public final class SmtpServer implements AutoCloseable {
                 new RatePolicy(rates, config.relay().trustedNetworks(), clock),
                 new SenderPolicy(config.policy().senders(), local),
                 config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, l -> l, (x, y) -> x)),
-                mailAuthSetup(config, resolver, loadSigningKeys(config), clock));
+                mailAuthSetup(config, resolver, loadSigningKeys(config), clock), faults);
         CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
         this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
     }
