@@ -68,5 +68,8 @@ await step("listAfterRefusedDelete", () => mailpit.listMessages());
 await step("deleteById", () => mailpit.deleteMessages({ IDs: [plan.deleteId] }));
 await step("deleteBySearch", () => mailpit.deleteMessagesBySearch({ query: plan.deleteQuery }));
 await step("listAfterDeletes", () => mailpit.listMessages());
+// Petrel's explicit delete-all, sent through the same client call (TypeScript callers need a cast).
+await step("deleteAllExplicitly", () => mailpit.deleteMessages({ All: true }));
+await step("listAfterDeleteAll", () => mailpit.listMessages());
 
 process.stdout.write(JSON.stringify(results) + "\n");

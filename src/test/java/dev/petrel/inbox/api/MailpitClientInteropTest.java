@@ -328,6 +328,10 @@ class MailpitClientInteropTest {
         assertThat(refused.path("ok").asBoolean()).as("deleteMessages() without IDs must fail").isFalse();
         assertThat(refused.path("error").asText()).contains("400").contains("{\"All\": true}");
         assertThat(value("listAfterRefusedDelete").path("total").asInt()).isEqualTo(3);
+        // What to write instead with this client: deleteMessages({All: true}).
+        assertThat(value("deleteAllExplicitly").asText()).isEqualTo("ok");
+        assertThat(value("listAfterDeleteAll").path("total").asInt()).isZero();
+        assertThat(value("listAfterDeleteAll").path("messages")).isEmpty();
     }
 
     // ---- helpers ----
