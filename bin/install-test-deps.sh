@@ -17,6 +17,9 @@ missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# Node.js 18+ with npm runs the mailpit-api client in MailpitClientInteropTest. These machines come
+# with a Node.js that is not Debian's, so check the commands rather than dpkg; install Debian's when absent.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing="$missing nodejs npm"; fi
 if [ -z "$missing" ]; then
   echo "all present: $PACKAGES" >&2
 else

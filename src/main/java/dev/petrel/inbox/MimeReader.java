@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Reads captured messages with mime4j: addresses, subject, bodies, attachments and header fields,
@@ -48,6 +49,8 @@ import java.util.function.Supplier;
  */
 final class MimeReader {
     private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^()]*\\)");
+    /** An RFC 2045 token: what a charset name may be when it is echoed into an HTTP header. */
+    private static final Pattern CHARSET_TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`{|}~-]{1,64}");
     /** RFC 5322 section 4.3: the obsolete zone names and their offsets; military letters mean "unknown", taken as UTC. */
     private static final java.util.Map<String, String> OBSOLETE_ZONES = java.util.Map.ofEntries(
             java.util.Map.entry("UT", "+0000"), java.util.Map.entry("GMT", "+0000"), java.util.Map.entry("Z", "+0000"),
@@ -98,7 +101,7 @@ final class MimeReader {
         try {
             Entity entity = find(message, partId);
             if (entity == null) return Optional.empty();
-            return Optional.of(new PartContent(contentType(entity), fileName(entity), content(entity)));
+            return Optional.of(new PartContent(servedContentType(entity), fileName(entity), content(entity)));
         } finally {
             message.dispose();
         }
@@ -228,9 +231,17 @@ final class MimeReader {
         return new byte[0];
     }
 
-    private static String contentType(Entity entity) {
-        Field field = entity.getHeader() == null ? null : entity.getHeader().getField("Content-Type");
-        return field == null ? "text/plain" : unfold(field.getBody());
+    /**
+     * The Content-Type to serve a part with: its media type without parameters, as Mailpit serves it (so
+     * a Mailpit client that compares {@code blob.type} with {@code "application/pdf"} matches, and a
+     * {@code name=} parameter does not repeat the file name), plus the charset a text part declares,
+     * which a reader needs. A charset that is not a plain token is left out rather than echoed.
+     */
+    private static String servedContentType(Entity entity) {
+        String mediaType = entity.getMimeType() == null ? "text/plain" : entity.getMimeType().toLowerCase(Locale.ROOT);
+        String charset = contentTypeParameter(entity, "charset");
+        if (!mediaType.startsWith("text/") || charset == null || !CHARSET_TOKEN.matcher(charset.strip()).matches()) return mediaType;
+        return mediaType + "; charset=" + charset.strip().toLowerCase(Locale.ROOT);
     }
 
     private static String fileName(Entity entity) {

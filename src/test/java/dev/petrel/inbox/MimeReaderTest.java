@@ -107,4 +107,27 @@ class MimeReaderTest {
         assertThat(MimeReader.part(raw, "2")).hasValueSatisfying(p ->
                 assertThat(new String(p.content(), StandardCharsets.US_ASCII)).contains("Subject: inner").contains("inner body"));
     }
+
+    @Test
+    void aPartIsServedWithItsMediaTypeAloneExceptATextPartsCharset() {
+        String message = "From: a@example.com\r\nTo: b@example.org\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=b1\r\n\r\n"
+                + "--b1\r\nContent-Type: Text/Plain; charset=\"ISO-8859-1\"; format=flowed\r\n\r\nGr\u00fc\u00dfe\r\n"
+                + "--b1\r\nContent-Type: application/PDF; name=\"q3.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERg==\r\n"
+                + "--b1\r\nContent-Type: text/csv; charset=\"x; y\"\r\n\r\na,b\r\n"
+                + "--b1--\r\n";
+        byte[] raw = message.getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThat(MimeReader.part(raw, "1")).hasValueSatisfying(p -> {
+            assertThat(p.contentType()).isEqualTo("text/plain; charset=iso-8859-1");
+            assertThat(new String(p.content(), StandardCharsets.ISO_8859_1)).isEqualTo("Gr\u00fc\u00dfe");
+        });
+        assertThat(MimeReader.part(raw, "2")).hasValueSatisfying(p -> {
+            assertThat(p.contentType()).as("no name= parameter, as Mailpit serves it").isEqualTo("application/pdf");
+            assertThat(p.fileName()).isEqualTo("q3.pdf");
+            assertThat(p.content()).isEqualTo("%PDF".getBytes(StandardCharsets.US_ASCII));
+        });
+        assertThat(MimeReader.part(raw, "3")).as("a charset that is not a token is not echoed into an HTTP header")
+                .hasValueSatisfying(p -> assertThat(p.contentType()).isEqualTo("text/csv"));
+    }
 }
