@@ -20,6 +20,7 @@ import dev.petrel.delivery.smtp.LmtpTransport;
 import dev.petrel.delivery.smtp.SmtpTransport;
 import dev.petrel.dns.DnsjavaResolver;
 import dev.petrel.dsn.DsnNotices;
+import dev.petrel.policy.FaultPlan;
 import dev.petrel.policy.LocalRecipients;
 import dev.petrel.queue.CommitListener;
 import dev.petrel.queue.FileSpool;
@@ -53,6 +54,7 @@ public final class Petrel implements AutoCloseable {
     private final AdminServer admin;
     private final List<AutoCloseable> transports = new ArrayList<>();
     private final InboxStore inbox;
+    private final FaultPlan faults;
     private InboxServer inboxServer;
 
     private Petrel(PetrelConfig config) throws IOException {
@@ -82,6 +84,7 @@ public final class Petrel implements AutoCloseable {
             local = new LocalDelivery(new LocalRecipients(config.local()),
                     new MaildirTransport(config.local().maildirRoot(), config.server().hostname()));
         }
+        this.faults = capture.enabled() ? new FaultPlan() : null;
         this.inbox = capture.enabled() ? InboxStore.open(dataDir.resolve("inbox"),
                 new Retention(capture.maxMessages(), capture.maxAge())) : null;
         Transport captured = inbox == null ? null : new CaptureTransport(inbox, new InboxRules(capture.inboxBy()),
@@ -98,7 +101,7 @@ public final class Petrel implements AutoCloseable {
         this.smtp = new SmtpServer(config, spool, users,
                 () -> TlsContextFactory.serverContext(config.tls().certificate(), config.tls().privateKey(), dataDir,
                         config.server().hostname()),
-                Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler, dns);
+                Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler, dns, faults);
         listeners.set(smtp);
         this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
     }
@@ -116,7 +119,7 @@ public final class Petrel implements AutoCloseable {
             p.smtp.start();
             p.admin.start();
             if (p.inbox != null) {
-                p.inboxServer = InboxServer.start(p.inbox, config.capture().address());
+                p.inboxServer = InboxServer.start(p.inbox, config.capture().address(), p.faults);
                 log.info("capture: mail to {} is kept in the test inbox; web UI and API on http://{}:{}/",
                         config.capture().domains(), config.capture().address().getAddress().getHostAddress(), p.inboxServer.port());
             }

@@ -203,7 +203,7 @@ final class ApiRoutes {
         }
     }
 
-    private static JsonNode jsonBody(Context ctx, String usage) {
+    static JsonNode jsonBody(Context ctx, String usage) {
         String body = ctx.body();
         if (body.isBlank()) throw new BadRequest("empty body: " + usage);
         JsonNode node;
@@ -257,11 +257,11 @@ final class ApiRoutes {
         return sb.toString();
     }
 
-    private static void json(Context ctx, Object node) {
+    static void json(Context ctx, Object node) {
         ctx.contentType("application/json").result(ApiJson.write(node));
     }
 
-    private static void ok(Context ctx) {
+    static void ok(Context ctx) {
         ctx.contentType("text/plain; charset=utf-8").result("ok");
     }
 }

@@ -3,6 +3,7 @@ package dev.petrel.inbox.api;
 import dev.petrel.inbox.InboxStore;
 import dev.petrel.inbox.InboxStoreException;
 import dev.petrel.inbox.TooManyWaitersException;
+import dev.petrel.policy.FaultPlan;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -32,6 +33,11 @@ public final class InboxServer implements AutoCloseable {
 
     /** Serves {@code store}'s API on {@code address} (port 0 picks a free port; see {@link #port()}). */
     public static InboxServer start(InboxStore store, InetSocketAddress address) {
+        return start(store, address, null);
+    }
+
+    /** As {@link #start(InboxStore, InetSocketAddress)}, also serving {@code /api/v1/faults} when {@code faults} is not null. */
+    public static InboxServer start(InboxStore store, InetSocketAddress address, FaultPlan faults) {
         ApiRoutes routes = new ApiRoutes(store);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -46,6 +52,7 @@ public final class InboxServer implements AutoCloseable {
                 return connector;
             });
             routes.register(config.routes);
+            if (faults != null) new FaultRoutes(faults).register(config.routes);
             config.routes.exception(BadRequest.class, (e, ctx) -> text(ctx, 400, e.getMessage()));
             config.routes.exception(NotFound.class, (e, ctx) -> text(ctx, 404, e.getMessage()));
             config.routes.exception(TooManyWaitersException.class, (e, ctx) -> text(ctx, 503, e.getMessage()));
