@@ -3,6 +3,7 @@ package dev.petrel.cli;
 import dev.petrel.admin.AdminServer;
 import dev.petrel.auth.UserStore;
 import dev.petrel.config.PetrelConfig;
+import dev.petrel.delivery.Delivery;
 import dev.petrel.delivery.LocalDelivery;
 import dev.petrel.delivery.LoopGuard;
 import dev.petrel.delivery.MxResolver;
@@ -26,7 +27,11 @@ import dev.petrel.queue.CommitListener;
 import dev.petrel.queue.FileSpool;
 import dev.petrel.queue.Scheduler;
 import dev.petrel.queue.StaticQueue;
+import dev.petrel.server.DirectCapture;
 import dev.petrel.server.SmtpServer;
+import dev.petrel.message.DeliveryStatus;
+import dev.petrel.message.Envelope;
+import dev.petrel.message.QueueId;
 import dev.petrel.server.tls.TlsContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,9 +106,30 @@ public final class Petrel implements AutoCloseable {
         this.smtp = new SmtpServer(config, spool, users,
                 () -> TlsContextFactory.serverContext(config.tls().certificate(), config.tls().privateKey(), dataDir,
                         config.server().hostname()),
-                Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler, dns, faults);
+                Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler, dns, faults,
+                captured == null ? null : directCapture(captured, capture));
         listeners.set(smtp);
         this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
+    }
+
+    /** Mail whose recipients are all captured goes into the inbox at once, not through the spool. */
+    private static DirectCapture directCapture(Transport captured, PetrelConfig.Capture capture) {
+        return new DirectCapture() {
+            @Override
+            public boolean takesAll(Envelope envelope) {
+                return envelope.recipients().stream().allMatch(r -> capture.captures(r.address().domainKey()));
+            }
+
+            @Override
+            public String store(Envelope envelope, byte[] content) throws IOException {
+                Delivery d = new Delivery(QueueId.generate(System.currentTimeMillis()), envelope, envelope.recipients(), content);
+                List<DeliveryStatus> statuses = captured.deliver(d, new Route.Capture());
+                for (DeliveryStatus s : statuses) {
+                    if (s.outcome() != DeliveryStatus.Outcome.DELIVERED) throw new IOException(s.reply());
+                }
+                return statuses.stream().map(DeliveryStatus::reply).distinct().collect(java.util.stream.Collectors.joining("; "));
+            }
+        };
     }
 
     /** Builds and starts everything; on failure, whatever started is stopped again. */

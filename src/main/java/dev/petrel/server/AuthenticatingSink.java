@@ -51,7 +51,7 @@ final class AuthenticatingSink implements MessageSink {
         }
     }
 
-    private final IntakeHandler.SpoolSink target;
+    private final IntakeSink target;
     private final Work work;
     private final Function<Verdict, Optional<Reply>> refuse;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
@@ -59,7 +59,7 @@ final class AuthenticatingSink implements MessageSink {
     private MailMessage message;
 
     /** @param refuse turns a refusing verdict into the reply (and remembers its rule for the log) */
-    AuthenticatingSink(IntakeHandler.SpoolSink target, Work work, Function<Verdict, Optional<Reply>> refuse) {
+    AuthenticatingSink(IntakeSink target, Work work, Function<Verdict, Optional<Reply>> refuse) {
         this.target = target;
         this.work = work;
         this.refuse = refuse;

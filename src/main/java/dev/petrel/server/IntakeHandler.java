@@ -52,6 +52,8 @@ final class IntakeHandler implements SessionHandler {
     private final SenderPolicy senders;
     private final Map<String, Listener> listeners;
     private final AuthenticatingSink.Setup mailAuth;
+    /** Capture mode's short cut into the inbox, or null. */
+    private final DirectCapture capture;
     /** Capture mode's injected faults, or null. */
     private final FaultPlan faults;
     /** The rule behind the refusal a session is about to log; at most one entry per session at a time. */
@@ -65,7 +67,8 @@ final class IntakeHandler implements SessionHandler {
      */
     IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl,
                   RatePolicy rates, SenderPolicy senders, Map<String, Listener> listeners, AuthenticatingSink.Setup mailAuth,
-                  FaultPlan faults) {
+                  FaultPlan faults, DirectCapture capture) {
+        this.capture = capture;
         this.mailAuth = mailAuth;
         this.faults = faults;
         this.rates = rates;
@@ -231,6 +234,11 @@ final class IntakeHandler implements SessionHandler {
         String quarantine = quarantined.get(session.sessionId());
         // In the envelope, so the hold is durable in the same fsync as the message itself.
         if (quarantine != null) envelope = envelope.withQuarantine(quarantine);
+        AuthenticatingSink.Work work = mailAuthWork(session);
+        if (capture != null && capture.takesAll(envelope)) {
+            CaptureSink sink = new CaptureSink(capture, envelope);
+            return work == null ? sink : new AuthenticatingSink(sink, work, v -> reply(session, v));
+        }
         SpoolWriter writer;
         try {
             writer = spool.create(envelope, Math.max(0, declaredSize));
@@ -239,7 +247,6 @@ final class IntakeHandler implements SessionHandler {
             throw new StorageFullException(e.getMessage(), e);
         }
         SpoolSink sink = new SpoolSink(writer, envelope, listener);
-        AuthenticatingSink.Work work = mailAuthWork(session);
         return work == null ? sink : new AuthenticatingSink(sink, work, v -> reply(session, v));
     }
 
@@ -276,7 +283,7 @@ final class IntakeHandler implements SessionHandler {
         return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
     }
 
-    static final class SpoolSink implements MessageSink {
+    static final class SpoolSink implements IntakeSink {
         private final SpoolWriter writer;
         private Envelope envelope;
         private final CommitListener listener;
@@ -292,12 +299,14 @@ final class IntakeHandler implements SessionHandler {
             return writer.id().value();
         }
 
-        Envelope envelope() {
+        @Override
+        public Envelope envelope() {
             return envelope;
         }
 
         /** Holds the message in the queue for {@code reason}; before the first write only. */
-        void quarantine(String reason) throws IOException {
+        @Override
+        public void quarantine(String reason) throws IOException {
             envelope = envelope.withQuarantine(reason);
             writer.replaceEnvelope(envelope);
             log.info("{}: quarantine: {}", id(), reason);

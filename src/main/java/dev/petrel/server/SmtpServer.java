@@ -94,12 +94,15 @@ public final class SmtpServer implements AutoCloseable {
      */
     public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock,
                       CommitListener listener, Resolver dns) {
-        this(config, spool, users, sslContext, clock, listener, dns, null);
+        this(config, spool, users, sslContext, clock, listener, dns, null, null);
     }
 
-    /** @param faults capture mode's fault injection, or null */
+    /**
+     * @param faults  capture mode's fault injection, or null
+     * @param capture capture mode's short cut into the inbox for mail whose recipients are all captured, or null
+     */
     public SmtpServer(PetrelConfig config, Spool spool, CredentialStore users, Supplier<SSLContext> sslContext, Clock clock,
-                      CommitListener listener, Resolver dns, FaultPlan faults) {
+                      CommitListener listener, Resolver dns, FaultPlan faults, DirectCapture capture) {
         this.config = config;
         this.clock = clock;
         this.sslContext = memoize(sslContext);
@@ -123,7 +126,7 @@ public final class SmtpServer implements AutoCloseable {
                 new RatePolicy(rates, config.relay().trustedNetworks(), clock),
                 new SenderPolicy(config.policy().senders(), local),
                 config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, l -> l, (x, y) -> x)),
-                mailAuthSetup(config, resolver, loadSigningKeys(config), clock), faults);
+                mailAuthSetup(config, resolver, loadSigningKeys(config), clock), faults, capture);
         CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
         this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
     }

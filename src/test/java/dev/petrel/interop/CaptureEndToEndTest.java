@@ -114,7 +114,45 @@ class CaptureEndToEndTest {
                 .path("messages_count").asInt()).isEqualTo(1);
         assertThat(get("/api/v1/messages").path("total").asInt()).isEqualTo(3);
 
-        // Captured counts as delivered: the queue empties, and nothing was sent anywhere.
+        // Mail whose recipients are all captured never touches the queue; nothing was sent anywhere.
+        assertThat(petrel.queued()).isEmpty();
+    }
+
+    @Test
+    void aMessageWithCapturedAndLocalRecipientsGoesThroughTheQueueAndEachRecipientItsWay() throws Exception {
+        petrel = TestPetrel.start(dir, """
+                [server]
+                hostname = "staging.example.com"
+                data_dir = "data"
+
+                [relay]
+                local_domains = ["example.com"]
+
+                [local]
+                users = ["ops"]
+
+                [capture]
+                enabled = true
+                domains = [".example.net"]
+                """, TestPetrel.listener("mx", MX, STARTTLS));
+        try (SmtpTestClient c = SmtpTestClient.connect(petrel.port("mx"))) {
+            assertThat(c.read().code()).isEqualTo(220);
+            assertThat(c.command("EHLO app.example.com").code()).isEqualTo(250);
+            assertThat(c.command("MAIL FROM:<app@example.com>").code()).isEqualTo(250);
+            assertThat(c.command("RCPT TO:<qa+run9@shop.example.net>").code()).isEqualTo(250);
+            assertThat(c.command("RCPT TO:<ops@example.com>").code()).isEqualTo(250);
+            assertThat(c.command("DATA").code()).isEqualTo(354);
+            assertThat(c.command("From: app@example.com\r\nSubject: order 7\r\n\r\nshipped\r\n.").code()).isEqualTo(250);
+        }
+        JsonNode captured = await("inbox:run9");
+        assertThat(captured.path("Subject").asText()).isEqualTo("order 7");
+        JsonNode full = get("/api/v1/message/" + captured.path("ID").asText());
+        assertThat(full.path("Envelope").path("RcptTo")).hasSize(1);
+        assertThat(full.path("Envelope").path("RcptTo").get(0).asText()).isEqualTo("qa+run9@shop.example.net");
         petrel.awaitQueueEmpty(Duration.ofSeconds(20));
+        // The local recipient got a Maildir copy as usual.
+        try (var files = java.nio.file.Files.walk(dir.resolve("data/mail/ops/new"))) {
+            assertThat(files.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(1);
+        }
     }
 }
