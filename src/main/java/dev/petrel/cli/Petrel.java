@@ -31,7 +31,10 @@ import dev.petrel.server.DirectCapture;
 import dev.petrel.server.SmtpServer;
 import dev.petrel.message.DeliveryStatus;
 import dev.petrel.message.Envelope;
+import dev.petrel.message.MailAddress;
 import dev.petrel.message.QueueId;
+import dev.petrel.message.Recipient;
+import dev.petrel.queue.SpoolWriter;
 import dev.petrel.server.tls.TlsContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,6 +115,35 @@ public final class Petrel implements AutoCloseable {
         this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
     }
 
+    /**
+     * A captured message sent on for real (the inbox API's release): queued like any message, with
+     * the listener name that makes the router ignore capture.
+     */
+    private String release(byte[] raw, String mailFrom, List<String> recipients) throws IOException {
+        if (scheduler == null) throw new IOException("delivery is off ([delivery] enabled = false)");
+        List<Recipient> rcpts = new ArrayList<>();
+        for (String r : recipients) rcpts.add(Recipient.of(parseAddress(r)));
+        MailAddress sender = mailFrom == null || mailFrom.isEmpty() ? null : parseAddress(mailFrom);
+        Envelope envelope = new Envelope(sender, rcpts, Envelope.BodyType.EIGHT_BIT_MIME, false, null, null, null,
+                java.net.InetAddress.getLoopbackAddress(), config.server().hostname(), Router.RELEASED, null,
+                java.time.Instant.now());
+        try (SpoolWriter w = spool.create(envelope, raw.length)) {
+            w.write(raw, 0, raw.length);
+            w.commit();
+            log.info("{}: released from the capture inbox to {}", w.id(), recipients);
+            scheduler.committed(w.id(), envelope, raw.length);
+            return w.id().value();
+        }
+    }
+
+    private static MailAddress parseAddress(String text) {
+        try {
+            return dev.petrel.protocol.PathParser.parse("<" + text.strip() + ">", false, true).address();
+        } catch (dev.petrel.protocol.AddressSyntaxException | RuntimeException e) {
+            throw new IllegalArgumentException("not a mail address: " + text);
+        }
+    }
+
     /** Mail whose recipients are all captured goes into the inbox at once, not through the spool. */
     private static DirectCapture directCapture(Transport captured, PetrelConfig.Capture capture) {
         return new DirectCapture() {
@@ -145,7 +177,7 @@ public final class Petrel implements AutoCloseable {
             p.smtp.start();
             p.admin.start();
             if (p.inbox != null) {
-                p.inboxServer = InboxServer.start(p.inbox, config.capture().address(), p.faults);
+                p.inboxServer = InboxServer.start(p.inbox, config.capture().address(), p.faults, p::release);
                 log.info("capture: mail to {} is kept in the test inbox; web UI and API on http://{}:{}/",
                         config.capture().domains(), config.capture().address().getAddress().getHostAddress(), p.inboxServer.port());
             }

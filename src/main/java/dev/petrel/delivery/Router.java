@@ -2,6 +2,7 @@ package dev.petrel.delivery;
 
 import dev.petrel.config.PetrelConfig;
 import dev.petrel.config.PetrelConfig.OutboundTls;
+import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 
 import java.util.List;
@@ -40,9 +41,26 @@ public final class Router {
         this.defaultTls = defaultTls;
     }
 
+    /**
+     * The listener name of mail released from the capture inbox ({@code POST .../release}): such
+     * mail is routed as if capture were off, since sending it on is the point. No configured
+     * listener can have this name.
+     */
+    public static final String RELEASED = "(release)";
+
+    /** The route of {@code recipient} of the message with {@code envelope}. */
+    public Route route(Envelope envelope, MailAddress recipient) {
+        if (RELEASED.equals(envelope.listener())) return routeUncaptured(recipient);
+        return route(recipient);
+    }
+
     public Route route(MailAddress recipient) {
+        if (captured.test(recipient.domainKey())) return new Route.Capture();
+        return routeUncaptured(recipient);
+    }
+
+    private Route routeUncaptured(MailAddress recipient) {
         String domain = recipient.domainKey();
-        if (captured.test(domain)) return new Route.Capture();
         if (localDomains.contains(domain)) return new Route.Local(recipient.localPart().toLowerCase(Locale.ROOT));
         for (PetrelConfig.Route r : routes) {
             if (matches(r.domain(), domain)) return relay(r);

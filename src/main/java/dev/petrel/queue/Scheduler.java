@@ -173,7 +173,7 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         synchronized (q) {
             if (closed || q.removed || q.held || q.jobsInFlight > 0 || q.generation != generation) return;
             for (int i : q.unfinished()) {
-                jobs.computeIfAbsent(router.route(q.envelope.recipients().get(i).address()), r -> new ArrayList<>()).add(i);
+                jobs.computeIfAbsent(router.route(q.envelope, q.envelope.recipients().get(i).address()), r -> new ArrayList<>()).add(i);
             }
             if (jobs.isEmpty()) {
                 finishRound(q);

@@ -119,6 +119,51 @@ class CaptureEndToEndTest {
     }
 
     @Test
+    void aCapturedMessageIsReleasedToARealAddressThroughTheRelayPath() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        try (dev.petrel.testkit.SmtpSink sink = dev.petrel.testkit.SmtpSink.start(dir, "127.0.0.1", port)) {
+            petrel = TestPetrel.start(dir, """
+                    [server]
+                    hostname = "staging.example.com"
+                    data_dir = "data"
+
+                    [capture]
+                    enabled = true
+
+                    [[delivery.route]]
+                    domain = "example.org"
+                    to = "127.0.0.1:%d"
+                    tls = "none"
+                    """.formatted(port), TestPetrel.listener("mx", MX, STARTTLS));
+            try (SmtpTestClient c = SmtpTestClient.connect(petrel.port("mx"))) {
+                c.startData("app@example.com", "bob@example.org");
+                assertThat(c.command("From: app@example.com\r\nSubject: release me\r\n\r\nhello\r\n.").code()).isEqualTo(250);
+            }
+            String id = await("subject:\"release me\"").path("ID").asText();
+            assertThat(sink.messages()).as("captured, not sent").isEmpty();
+
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(petrel.inboxUrl() + "/api/v1/message/" + id + "/release"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).isEqualTo(400);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(petrel.inboxUrl() + "/api/v1/message/" + id + "/release"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"To\": [\"carol@example.org\"]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).path("QueueID").asText()).isNotBlank();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(sink.messages()).as(sink.describe()).hasSize(1));
+            dev.petrel.testkit.SmtpSink.Captured sent = sink.messages().getFirst();
+            assertThat(sent.rcptArgs()).containsExactly("<carol@example.org>");
+            assertThat(sent.mailArgs()).startsWith("<app@example.com>");
+            assertThat(sent.content()).contains("Subject: release me").contains("hello");
+            assertThat(get("/api/v1/messages").path("total").asInt()).as("the release is not captured again").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aMessageWithCapturedAndLocalRecipientsGoesThroughTheQueueAndEachRecipientItsWay() throws Exception {
         petrel = TestPetrel.start(dir, """
                 [server]

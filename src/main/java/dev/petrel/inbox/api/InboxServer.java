@@ -38,6 +38,14 @@ public final class InboxServer implements AutoCloseable {
 
     /** As {@link #start(InboxStore, InetSocketAddress)}, also serving {@code /api/v1/faults} when {@code faults} is not null. */
     public static InboxServer start(InboxStore store, InetSocketAddress address, FaultPlan faults) {
+        return start(store, address, faults, null);
+    }
+
+    /**
+     * As {@link #start(InboxStore, InetSocketAddress, FaultPlan)}, also serving
+     * {@code POST /api/v1/message/{ID}/release} when {@code releaser} is not null.
+     */
+    public static InboxServer start(InboxStore store, InetSocketAddress address, FaultPlan faults, Releaser releaser) {
         ApiRoutes routes = new ApiRoutes(store);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -53,6 +61,7 @@ public final class InboxServer implements AutoCloseable {
             });
             routes.register(config.routes);
             if (faults != null) new FaultRoutes(faults).register(config.routes);
+            if (releaser != null) new ReleaseRoute(store, releaser).register(config.routes);
             config.routes.exception(BadRequest.class, (e, ctx) -> text(ctx, 400, e.getMessage()));
             config.routes.exception(NotFound.class, (e, ctx) -> text(ctx, 404, e.getMessage()));
             config.routes.exception(TooManyWaitersException.class, (e, ctx) -> text(ctx, 503, e.getMessage()));
