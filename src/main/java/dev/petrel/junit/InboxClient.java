@@ -32,8 +32,13 @@ final class InboxClient {
     InboxClient(String baseUrl) {
         String b = baseUrl.strip();
         while (b.endsWith("/")) b = b.substring(0, b.length() - 1);
-        URI uri = URI.create(b);
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        URI uri;
+        try {
+            uri = URI.create(b);
+        } catch (IllegalArgumentException e) {
+            uri = null;
+        }
+        if (uri == null || !"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException("'" + baseUrl + "' is not the URL of Petrel's inbox; write it as http://127.0.0.1:8025");
         }
         this.base = b;
