@@ -1,5 +1,7 @@
 package dev.petrel.junit;
 
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,6 +23,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PetrelInboxTest {
     @RegisterExtension
     static PetrelInbox inbox = PetrelInbox.inProcess();
+    private static String serverUrl;
+
+    @BeforeAll
+    static void noteTheServer() {
+        serverUrl = inbox.url();
+    }
 
     private static final String[] INVOICE_HEADERS = {"MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"outer\""};
     private static final String INVOICE_BODY = """
@@ -201,5 +209,16 @@ class PetrelInboxTest {
 
     private static void assertFails(Runnable assertion, String message) {
         assertThatThrownBy(assertion::run).isInstanceOf(AssertionError.class).hasMessage(message);
+    }
+
+    @Nested
+    class InANestedClass {
+        @Test
+        void theOuterClassesServerIsSharedNotRestarted() throws Exception {
+            assertThat(inbox.url()).isEqualTo(serverUrl);
+            String bob = inbox.address("bob@example.com");
+            TestMailer.sendMx(inbox.smtpPort(), "a@example.com", bob, message("a@example.com", bob, "nested", "n"));
+            inbox.await(to("bob@example.com")).hasSubject("nested");
+        }
     }
 }
