@@ -25,14 +25,17 @@ public final class InboxServer implements AutoCloseable {
     private static final Duration IDLE_TIMEOUT = WaitParameters.MAX_TIMEOUT.plusMinutes(1);
 
     private final Javalin app;
+    private final LiveEvents events;
 
-    private InboxServer(Javalin app) {
+    private InboxServer(Javalin app, LiveEvents events) {
         this.app = app;
+        this.events = events;
     }
 
     /** Serves {@code store}'s API on {@code address} (port 0 picks a free port; see {@link #port()}). */
     public static InboxServer start(InboxStore store, InetSocketAddress address) {
         ApiRoutes routes = new ApiRoutes(store);
+        LiveEvents events = LiveEvents.withDefaults(store);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -46,6 +49,8 @@ public final class InboxServer implements AutoCloseable {
                 return connector;
             });
             routes.register(config.routes);
+            new EventStreamRoute(events).register(config.routes);
+            new UiRoutes().register(config.routes);
             config.routes.exception(BadRequest.class, (e, ctx) -> text(ctx, 400, e.getMessage()));
             config.routes.exception(NotFound.class, (e, ctx) -> text(ctx, 404, e.getMessage()));
             config.routes.exception(TooManyWaitersException.class, (e, ctx) -> text(ctx, 503, e.getMessage()));
@@ -58,8 +63,13 @@ public final class InboxServer implements AutoCloseable {
                 text(ctx, 500, "internal error: " + e);
             });
         });
-        app.start();
-        return new InboxServer(app);
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            events.close();
+            throw e;
+        }
+        return new InboxServer(app, events);
     }
 
     /** The port the server listens on. */
@@ -69,6 +79,7 @@ public final class InboxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close(); // ends the event streams first, so stopping the server does not wait for them
         app.stop();
     }
 
