@@ -132,7 +132,7 @@
       el('span', {className: 'row-top'},
         el('span', {className: 'from', text: formatAddress(m.From) || '(no sender)'}),
         el('span', {className: 'date', text: formatDate(m.Created)})),
-      el('span', {className: 'subject', text: (m.Subject || '(no subject)') + (m.Attachments ? `  📎${m.Attachments}` : '')}),
+      el('span', {className: 'subject', text: (m.Subject || '(no subject)') + (m.Attachments ? ` · ${m.Attachments} attachment${m.Attachments === 1 ? '' : 's'}` : '')}),
       el('span', {className: 'snippet', text: m.Snippet || ''}),
       el('span', {className: 'inbox-name', text: `inbox ${m.Inbox}`}));
     if (!m.Read) button.prepend(el('span', {className: 'visually-hidden', text: 'Unread: '}));
