@@ -20,6 +20,7 @@
     selectedId: null,
     selected: null,      // the full message JSON of the selected message
     rawLoadedFor: null,
+    counts: null,        // the last page answer, for the counts in the status line
     live: false,
   };
 
@@ -98,9 +99,16 @@
   }
 
   function showCounts(page) {
+    state.counts = page;
+    renderStatus();
+  }
+
+  function renderStatus() {
+    const page = state.counts;
     const live = state.live ? 'live' : 'not live: reconnecting…';
-    const matching = effectiveQuery() ? `${page.messages_count} matching, ` : '';
-    $('status').textContent = `${matching}${page.total} messages, ${page.unread} unread · ${live}`;
+    const matching = page && effectiveQuery() ? `${page.messages_count} matching, ` : '';
+    const counts = page ? `${matching}${page.total} messages, ${page.unread} unread · ` : '';
+    $('status').textContent = counts + live;
     document.body.dataset.live = String(state.live);
   }
 
@@ -214,7 +222,7 @@
     }
   }
 
-  function renderHtml(m) {
+  async function renderHtml(m) {
     const frame = $('html-frame');
     frame.dataset.state = 'loading';
     $('no-html').hidden = Boolean(m.HTML);
@@ -229,8 +237,39 @@
       ? `Remote content blocked: ${remote} reference${remote === 1 ? '' : 's'} to other servers (images, styles, fonts) ` +
         'were not loaded, so the sender learns nothing from this preview.'
       : 'Remote content is blocked in this preview (this message references none).';
+    const html = await withInlineImages(m, m.HTML);
+    if (state.selected !== m) return;
     frame.srcdoc = `<!doctype html><meta http-equiv="Content-Security-Policy" content="${FRAME_POLICY}">` +
-      '<meta name="referrer" content="no-referrer"><base target="_blank">' + m.HTML;
+      '<meta name="referrer" content="no-referrer"><base target="_blank">' + html;
+  }
+
+  const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const partUrl = (m, part) => `${API}/message/${encodeURIComponent(m.ID)}/part/${encodeURIComponent(part.PartID)}`;
+  const MAX_INLINE_IMAGE = 5 * 1024 * 1024;
+
+  /**
+   * The HTML with each cid: reference to one of the message's own inline images replaced by a data:
+   * URI of that image, so the preview shows it while its policy still allows data: images only.
+   */
+  async function withInlineImages(m, html) {
+    let result = html;
+    for (const part of m.Inline || []) {
+      const cid = (part.ContentID || '').replace(/^<|>$/g, '');
+      if (!cid || !/^image\//i.test(part.ContentType) || part.Size > MAX_INLINE_IMAGE) continue;
+      const reference = new RegExp(`cid:${escapeRegExp(cid)}(?=["'\\s)>]|$)`, 'gi');
+      if (!reference.test(result)) continue;
+      try {
+        const blob = await (await request(partUrl(m, part))).blob();
+        const dataUri = await new Promise((resolve, reject) => {
+          const reader = new FileReader();
+          reader.onload = () => resolve(reader.result);
+          reader.onerror = () => reject(reader.error);
+          reader.readAsDataURL(blob);
+        });
+        if (/^data:image\/[a-z0-9.+-]+;base64,[a-z0-9+/=]*$/i.test(dataUri)) result = result.replace(reference, () => dataUri);
+      } catch (e) { /* the image stays blank, as in a mail client without it */ }
+    }
+    return result;
   }
 
   $('html-frame').addEventListener('load', () => { $('html-frame').dataset.state = 'loaded'; });
@@ -264,7 +303,7 @@
     $('no-attachments').hidden = parts.length > 0;
     $('attachments-view').replaceChildren(...parts.map((a) => {
       const name = a.FileName || `part ${a.PartID}`;
-      const link = el('a', {href: `${API}/message/${encodeURIComponent(m.ID)}/part/${encodeURIComponent(a.PartID)}`,
+      const link = el('a', {href: partUrl(m, a),
         download: a.FileName || '', text: name});
       const inline = (m.Inline || []).includes(a) ? ', inline' : '';
       return el('li', {}, link, ` (${a.ContentType}, ${formatSize(a.Size)}${inline})`);
@@ -431,13 +470,14 @@
     const source = new EventSource(`${API}/events`);
     source.addEventListener('open', () => {
       state.live = true;
+      renderStatus();
       // After a reconnect, events may have been missed (there is no replay): load the list again.
       if (everConnected) loadPage(false); else refreshCountsSoon();
       everConnected = true;
     });
     source.addEventListener('error', () => {
       state.live = false;
-      refreshCountsSoon();
+      renderStatus();
       if (source.readyState === EventSource.CLOSED) { // refused (e.g. too many clients): try again later
         setTimeout(connectEvents, 10000);
       }

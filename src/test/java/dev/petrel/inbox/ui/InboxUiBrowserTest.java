@@ -6,12 +6,15 @@ import dev.petrel.inbox.MessageSummary;
 import dev.petrel.inbox.Retention;
 import dev.petrel.inbox.TestMail;
 import dev.petrel.inbox.api.InboxServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -19,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -31,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 
@@ -50,45 +55,57 @@ class InboxUiBrowserTest {
     /** A 1x1 GIF, as data: in the mail (must show) and as the remote "tracking pixel" (must never be fetched). */
     private static final String GIF_BASE64 = "R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
 
+    /** One Chromium for the class (starting it is the slow part); each test has its own server, so its own origin. */
+    static ChromeDriver browser;
+    static WebDriverWait wait;
+    @TempDir
+    static Path profile;
+
     @TempDir
     Path dir;
     InboxStore store;
     InboxServer server;
     HttpServer tracker;
     final List<String> trackerRequests = Collections.synchronizedList(new ArrayList<>());
-    ChromeDriver browser;
-    WebDriverWait wait;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void startChromium() {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "the browser test needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); "
                         + "install them with bin/install-test-deps.sh");
+        browser = launch(profile);
+        wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
+    }
+
+    @AfterAll
+    static void stopChromium() {
+        if (browser != null) browser.quit();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
         store = InboxStore.open(dir.resolve("inbox"), Retention.unlimited());
         server = InboxServer.start(store, new InetSocketAddress("127.0.0.1", 0));
         tracker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         tracker.createContext("/", exchange -> {
             trackerRequests.add(exchange.getRequestURI().toString());
-            byte[] gif = java.util.Base64.getDecoder().decode(GIF_BASE64);
+            byte[] gif = Base64.getDecoder().decode(GIF_BASE64);
             exchange.getResponseHeaders().set("Content-Type", "image/gif");
             exchange.sendResponseHeaders(200, gif.length);
             exchange.getResponseBody().write(gif);
             exchange.close();
         });
         tracker.start();
-        browser = startChromium(dir.resolve("chromium-profile"));
-        wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
     }
 
     @AfterEach
     void stop() {
-        if (browser != null) browser.quit();
         if (tracker != null) tracker.stop(0);
         if (server != null) server.close();
         if (store != null) store.close();
     }
 
-    private static ChromeDriver startChromium(Path profile) {
+    private static ChromeDriver launch(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -192,5 +209,53 @@ class InboxUiBrowserTest {
         wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-empty")));
         assertThat(store.summary(stored.id())).isEmpty();
+    }
+
+    @Test
+    void inlineImagesOfTheMessageShowInTheHtmlViewAsDataUris() throws Exception {
+        MessageSummary stored = store.store(TestMail.mail().subject("With logo")
+                .html("<p>Our logo: <img id=\"logo\" src=\"cid:logo@example.com\" alt=\"logo\"></p>").inlineImage().captured("x"));
+        browser.get("http://127.0.0.1:" + server.port() + "/");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#message-list li[data-id='" + stored.id() + "'] button"))).click();
+        wait.until(ExpectedConditions.attributeToBe(By.id("html-frame"), "data-state", "loaded"));
+
+        browser.switchTo().frame(browser.findElement(By.id("html-frame")));
+        WebElement logo = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("logo")));
+
+        assertThat(logo.getAttribute("src")).isEqualTo("data:image/png;base64," + Base64.getEncoder().encodeToString(TestMail.PNG_BYTES));
+    }
+
+    @Test
+    void loadMoreSearchAndTheInboxMenuNarrowTheList() throws Exception {
+        for (int i = 0; i < 52; i++) store.store(TestMail.mail().subject("Alpha " + i).captured("alpha"));
+        MessageSummary beta = store.store(TestMail.mail().subject("Beta report").captured("beta"));
+        browser.get("http://127.0.0.1:" + server.port() + "/");
+        By rows = By.cssSelector("#message-list li");
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(rows, 50));
+        assertThat(browser.findElements(rows).getFirst().getAttribute("data-id")).as("newest first").isEqualTo(beta.id());
+        browser.findElement(By.id("load-more")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(rows, 53));
+        assertThat(browser.findElement(By.id("load-more")).isDisplayed()).isFalse();
+
+        WebElement search = browser.findElement(By.id("search"));
+        search.sendKeys("subject:\"beta report\"", Keys.ENTER);
+        wait.until(ExpectedConditions.numberOfElementsToBe(rows, 1));
+        assertThat(browser.findElement(rows).getAttribute("data-id")).isEqualTo(beta.id());
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("1 matching, 53 messages, 53 unread");
+
+        browser.findElement(By.id("clear-search")).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(rows, 50));
+        new Select(browser.findElement(By.id("inbox-filter"))).selectByVisibleText("alpha");
+        wait.until(ExpectedConditions.numberOfElementsToBe(rows, 50));
+        assertThat(browser.findElements(rows)).noneMatch(row -> beta.id().equals(row.getAttribute("data-id")));
+        assertThat(browser.findElements(rows)).allMatch(row -> row.getText().contains("inbox alpha"));
+
+        search.sendKeys("from:nobody@example.net", Keys.ENTER);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-empty")));
+        search.clear();
+        search.sendKeys("form:bob", Keys.ENTER);
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-error")));
+        assertThat(error.getText()).contains("400").contains("unknown search operator 'form:'");
     }
 }
