@@ -92,6 +92,7 @@
       page.messages.forEach((m) => addInbox(m.Inbox));
       $('list-error').hidden = true;
     } catch (e) {
+      if (!append) { state.messages = []; state.matching = 0; } // do not show the old list as if it were the answer
       $('list-error').textContent = `Could not load messages: ${e.message}`;
       $('list-error').hidden = false;
     }
@@ -105,7 +106,7 @@
 
   function renderStatus() {
     const page = state.counts;
-    const live = state.live ? 'live' : 'not live: reconnecting…';
+    const live = state.live ? 'live' : (everConnected ? 'not live: reconnecting…' : 'connecting…');
     const matching = page && effectiveQuery() ? `${page.messages_count} matching, ` : '';
     const counts = page ? `${matching}${page.total} messages, ${page.unread} unread · ` : '';
     $('status').textContent = counts + live;
@@ -127,12 +128,18 @@
     const list = $('message-list');
     const focusedId = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.id : null;
     list.replaceChildren(...state.messages.map(renderRow));
-    $('list-empty').hidden = state.messages.length > 0;
+    $('list-empty').hidden = state.messages.length > 0 || !$('list-error').hidden;
     $('load-more').hidden = state.messages.length >= state.matching;
     if (focusedId) {
       const again = list.querySelector(`button[data-id="${CSS.escape(focusedId)}"]`);
       if (again) again.focus();
     }
+  }
+
+  // Live events can come by the hundred; draw the list once for a burst of them.
+  let renderTimer = null;
+  function renderListSoon() {
+    if (renderTimer === null) renderTimer = setTimeout(() => { renderTimer = null; renderList(); }, 50);
   }
 
   function renderRow(m) {
@@ -460,7 +467,7 @@
     } else if (!state.messages.some((x) => x.ID === m.ID)) {
       state.messages.unshift(m);
       state.matching++;
-      renderList();
+      renderListSoon();
     }
     refreshCountsSoon();
   }
