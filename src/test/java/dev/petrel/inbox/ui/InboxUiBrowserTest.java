@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -74,7 +75,9 @@ class InboxUiBrowserTest {
                 "the browser test needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); "
                         + "install them with bin/install-test-deps.sh");
         browser = launch(profile);
+        // The UI redraws the list on live events, so an element found a moment ago can be replaced: look again.
         wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -144,13 +147,17 @@ class InboxUiBrowserTest {
                 .captured("signup", "bounce@example.com", "bob@example.org"));
 
         By row = By.cssSelector("#message-list li[data-id='" + stored.id() + "']");
-        WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(row));
-        assertThat(item.getText()).contains("Welcome to Example").contains("Alice Example");
-        assertThat(item.getAttribute("class")).isEqualTo("unread");
+        String rowText = wait.until(d -> d.findElement(row).isDisplayed() ? d.findElement(row).getText() : null);
+        assertThat(rowText).contains("Welcome to Example").contains("Alice Example");
+        String rowClass = wait.until(d -> d.findElement(row).getAttribute("class"));
+        assertThat(rowClass).isEqualTo("unread");
         assertThat(((JavascriptExecutor) browser).executeScript("return window.petrelTestNoReload;"))
                 .as("the message arrived without a page reload").isEqualTo("still the same page");
 
-        item.findElement(By.tagName("button")).click();
+        wait.until(d -> {
+            d.findElement(row).findElement(By.tagName("button")).click();
+            return true;
+        });
         wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Welcome to Example"));
         wait.until(ExpectedConditions.attributeToBe(row, "class", "read"));
         wait.until(ExpectedConditions.attributeToBe(By.id("html-frame"), "data-state", "loaded"));
@@ -233,7 +240,7 @@ class InboxUiBrowserTest {
         By rows = By.cssSelector("#message-list li");
 
         wait.until(ExpectedConditions.numberOfElementsToBe(rows, 50));
-        assertThat(browser.findElements(rows).getFirst().getAttribute("data-id")).as("newest first").isEqualTo(beta.id());
+        assertThat(dataIds(rows).getFirst()).as("newest first").isEqualTo(beta.id());
         browser.findElement(By.id("load-more")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(rows, 53));
         assertThat(browser.findElement(By.id("load-more")).isDisplayed()).isFalse();
@@ -241,15 +248,16 @@ class InboxUiBrowserTest {
         WebElement search = browser.findElement(By.id("search"));
         search.sendKeys("subject:\"beta report\"", Keys.ENTER);
         wait.until(ExpectedConditions.numberOfElementsToBe(rows, 1));
-        assertThat(browser.findElement(rows).getAttribute("data-id")).isEqualTo(beta.id());
+        assertThat(dataIds(rows)).containsExactly(beta.id());
         assertThat(browser.findElement(By.id("status")).getText()).startsWith("1 matching, 53 messages, 53 unread");
 
         browser.findElement(By.id("clear-search")).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(rows, 50));
         new Select(browser.findElement(By.id("inbox-filter"))).selectByVisibleText("alpha");
         wait.until(ExpectedConditions.numberOfElementsToBe(rows, 50));
-        assertThat(browser.findElements(rows)).noneMatch(row -> beta.id().equals(row.getAttribute("data-id")));
-        assertThat(browser.findElements(rows)).allMatch(row -> row.getText().contains("inbox alpha"));
+        assertThat(dataIds(rows)).doesNotContain(beta.id());
+        List<String> rowTexts = wait.until(d -> d.findElements(rows).stream().map(WebElement::getText).toList());
+        assertThat(rowTexts).allMatch(text -> text.contains("inbox alpha"));
 
         search.sendKeys("from:nobody@example.net", Keys.ENTER);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-empty")));
@@ -257,5 +265,10 @@ class InboxUiBrowserTest {
         search.sendKeys("form:bob", Keys.ENTER);
         WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("list-error")));
         assertThat(error.getText()).contains("400").contains("unknown search operator 'form:'");
+    }
+
+    /** The message IDs of the rows, read in one go (looked up again if the list was redrawn meanwhile). */
+    private List<String> dataIds(By rows) {
+        return wait.until(d -> d.findElements(rows).stream().map(row -> row.getAttribute("data-id")).toList());
     }
 }
