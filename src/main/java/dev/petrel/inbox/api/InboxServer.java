@@ -14,11 +14,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * The inbox HTTP API on an embedded Javalin (Jetty) server. Start it with {@link #start}; close it to
- * stop listening (the store stays open: its owner closes it).
+ * The inbox HTTP API, its live events ({@code /api/v1/events}) and the web UI (at {@code /}) on an
+ * embedded Javalin (Jetty) server. Start it with {@link #start}; close it to stop listening and end
+ * the event streams (the store stays open: its owner closes it).
  *
- * <p>Requests run on virtual threads; a wait-for holds no thread while it waits. The connection idle
- * timeout is longer than the longest wait-for, so Jetty does not cut a long poll short.
+ * <p>Requests run on virtual threads; a wait-for holds no thread while it waits, an event stream
+ * holds one while it is open. The connection idle timeout is longer than the longest wait-for, so
+ * Jetty does not cut a long poll short; event streams send a heartbeat well within it.
  */
 public final class InboxServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InboxServer.class);
