@@ -6,7 +6,7 @@
 # Needs root only when something is missing.
 set -euo pipefail
 
-PACKAGES="maven postfix swaks libnet-ssleay-perl python3 openssl ca-certificates dnsmasq-base dovecot-core dovecot-lmtpd opendkim-tools opendkim python3-dkim python3-authres"
+PACKAGES="maven postfix swaks libnet-ssleay-perl python3 openssl ca-certificates dnsmasq-base dovecot-core dovecot-lmtpd opendkim-tools opendkim python3-dkim python3-authres chromium chromium-driver"
 APT_OPTS=(-q -o Acquire::Retries=3 -o Acquire::http::Timeout=30 -o DPkg::Lock::Timeout=120)
 START=$(date +%s)
 section() { printf '==== %s  (+%ss)\n' "$*" "$(( $(date +%s) - START ))" >&2; }

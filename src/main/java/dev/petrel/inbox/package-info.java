@@ -9,8 +9,9 @@
  * matching message without polling.
  *
  * <p>Not here: the capture transport and its grouping rules (which inbox a message goes to),
- * config, the web UI and the JUnit helper. The search language is in {@code inbox.search}, the HTTP
- * API in {@code inbox.api}.
+ * config, and the JUnit helper. The search language is in {@code inbox.search}; the HTTP API, its
+ * live events and the web UI (static files under {@code src/main/resources/inbox/ui/}) in
+ * {@code inbox.api}.
  *
  * <p>Failure: database errors surface as {@link dev.petrel.inbox.InboxStoreException}; a failed
  * write is never reported as stored. Malformed MIME is not an error: what cannot be read is empty.

@@ -15,20 +15,24 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * The inbox HTTP API on an embedded Javalin (Jetty) server. Start it with {@link #start}; close it to
- * stop listening (the store stays open: its owner closes it).
+ * The inbox HTTP API, its live events ({@code /api/v1/events}) and the web UI (at {@code /}) on an
+ * embedded Javalin (Jetty) server. Start it with {@link #start}; close it to stop listening and end
+ * the event streams (the store stays open: its owner closes it).
  *
- * <p>Requests run on virtual threads; a wait-for holds no thread while it waits. The connection idle
- * timeout is longer than the longest wait-for, so Jetty does not cut a long poll short.
+ * <p>Requests run on virtual threads; a wait-for holds no thread while it waits, an event stream
+ * holds one while it is open. The connection idle timeout is longer than the longest wait-for, so
+ * Jetty does not cut a long poll short; event streams send a heartbeat well within it.
  */
 public final class InboxServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InboxServer.class);
     private static final Duration IDLE_TIMEOUT = WaitParameters.MAX_TIMEOUT.plusMinutes(1);
 
     private final Javalin app;
+    private final LiveEvents events;
 
-    private InboxServer(Javalin app) {
+    private InboxServer(Javalin app, LiveEvents events) {
         this.app = app;
+        this.events = events;
     }
 
     /** Serves {@code store}'s API on {@code address} (port 0 picks a free port; see {@link #port()}). */
@@ -47,6 +51,7 @@ public final class InboxServer implements AutoCloseable {
      */
     public static InboxServer start(InboxStore store, InetSocketAddress address, FaultPlan faults, Releaser releaser) {
         ApiRoutes routes = new ApiRoutes(store);
+        LiveEvents events = LiveEvents.withDefaults(store);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -62,6 +67,8 @@ public final class InboxServer implements AutoCloseable {
             routes.register(config.routes);
             if (faults != null) new FaultRoutes(faults).register(config.routes);
             if (releaser != null) new ReleaseRoute(store, releaser).register(config.routes);
+            new EventStreamRoute(events).register(config.routes);
+            new UiRoutes().register(config.routes);
             config.routes.exception(BadRequest.class, (e, ctx) -> text(ctx, 400, e.getMessage()));
             config.routes.exception(NotFound.class, (e, ctx) -> text(ctx, 404, e.getMessage()));
             config.routes.exception(TooManyWaitersException.class, (e, ctx) -> text(ctx, 503, e.getMessage()));
@@ -74,8 +81,13 @@ public final class InboxServer implements AutoCloseable {
                 text(ctx, 500, "internal error: " + e);
             });
         });
-        app.start();
-        return new InboxServer(app);
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            events.close();
+            throw e;
+        }
+        return new InboxServer(app, events);
     }
 
     /** The port the server listens on. */
@@ -85,6 +97,7 @@ public final class InboxServer implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close(); // ends the event streams first, so stopping the server does not wait for them
         app.stop();
     }
 
