@@ -135,12 +135,29 @@ final class MessageRow {
         return SPACES.matcher(text).replaceAll(" ").strip();
     }
 
+    /**
+     * The first characters of the body with white space collapsed. Reads only as far as it needs:
+     * collapsing the whole body with a regex first cost more CPU than the rest of storing a message.
+     */
     private static String snippet(String text) {
-        String collapsed = SPACES.matcher(text).replaceAll(" ").strip();
-        if (collapsed.length() <= SNIPPET_LENGTH) return collapsed;
-        int end = SNIPPET_LENGTH;
-        if (Character.isHighSurrogate(collapsed.charAt(end - 1))) end--;
-        return collapsed.substring(0, end);
+        StringBuilder out = new StringBuilder(SNIPPET_LENGTH);
+        boolean pendingSpace = false;
+        for (int i = 0; i < text.length() && out.length() < SNIPPET_LENGTH; i++) {
+            char ch = text.charAt(i);
+            if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == 0x0B) {
+                pendingSpace = out.length() > 0;
+                continue;
+            }
+            if (pendingSpace) {
+                out.append(' ');
+                pendingSpace = false;
+                if (out.length() == SNIPPET_LENGTH) break;
+            }
+            out.append(ch);
+        }
+        int end = out.length();
+        if (end == SNIPPET_LENGTH && Character.isHighSurrogate(out.charAt(end - 1))) end--;
+        return out.substring(0, end);
     }
 
     private static String addressText(List<MailboxAddress> addresses) {
