@@ -201,6 +201,50 @@ class InboxUiBrowserTest {
         assertThat(saved.length).isGreaterThan(10_000);
     }
 
+    /** The whole path a team uses: its app sends over SMTP to Petrel in capture mode, a person watches the UI. */
+    @Test
+    void mailSentOverSmtpToPetrelInCaptureModeAppearsLiveAndOpensWithItsEnvelope() throws Exception {
+        try (dev.petrel.testkit.TestPetrel petrel = dev.petrel.testkit.TestPetrel.start(Files.createDirectories(dir.resolve("petrel")), """
+                [server]
+                hostname = "staging.example.com"
+                data_dir = "data"
+
+                [capture]
+                enabled = true
+                """, dev.petrel.testkit.TestPetrel.listener("mx", dev.petrel.config.PetrelConfig.ListenerMode.MX,
+                dev.petrel.config.PetrelConfig.TlsMode.STARTTLS))) {
+            browser.get(petrel.inboxUrl() + "/");
+            wait.until(ExpectedConditions.attributeToBe(By.tagName("body"), "data-live", "true"));
+            ((JavascriptExecutor) browser).executeScript("window.petrelTestNoReload = 'still the same page';");
+            byte[] mail = TestMail.mail().subject("Sent over SMTP").html("<p id=\"p\">Order <b>77</b> shipped</p>")
+                    .attachment("invoice.pdf").bytes();
+            try (dev.petrel.server.SmtpTestClient c = dev.petrel.server.SmtpTestClient.connect(petrel.port("mx"))) {
+                c.startData("shop@example.com", "buyer@example.org");
+                String text = new String(mail, java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(c.command(text + (text.endsWith("\r\n") ? "" : "\r\n") + ".").code()).isEqualTo(250);
+            }
+            By row = By.cssSelector("#message-list li");
+            String rowText = wait.until(d -> d.findElements(row).isEmpty() ? null : d.findElement(row).getText());
+            assertThat(rowText).contains("Sent over SMTP");
+            assertThat(((JavascriptExecutor) browser).executeScript("return window.petrelTestNoReload;")).isEqualTo("still the same page");
+            wait.until(d -> {
+                d.findElement(row).findElement(By.tagName("button")).click();
+                return true;
+            });
+            wait.until(ExpectedConditions.textToBe(By.id("message-subject"), "Sent over SMTP"));
+            wait.until(ExpectedConditions.attributeToBe(By.id("html-frame"), "data-state", "loaded"));
+            browser.switchTo().frame(browser.findElement(By.id("html-frame")));
+            assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("p"))).getText()).isEqualTo("Order 77 shipped");
+            browser.switchTo().defaultContent();
+            browser.findElement(By.id("tab-envelope")).click();
+            WebElement envelope = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("envelope-view")));
+            assertThat(envelope.getText()).contains("MAIL FROM\nshop@example.com").contains("RCPT TO\nbuyer@example.org");
+            browser.findElement(By.id("tab-attachments")).click();
+            assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#attachments-view a"))).getText())
+                    .isEqualTo("invoice.pdf");
+        }
+    }
+
     @Test
     void deletingTheOpenMessageRemovesItFromTheListAndTheStore() throws Exception {
         MessageSummary stored = store.store(TestMail.mail().subject("Delete me").captured("x"));
