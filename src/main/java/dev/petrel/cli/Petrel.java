@@ -177,7 +177,13 @@ public final class Petrel implements AutoCloseable {
             p.smtp.start();
             p.admin.start();
             if (p.inbox != null) {
-                p.inboxServer = InboxServer.start(p.inbox, config.capture().address(), p.faults, p::release);
+                try {
+                    p.inboxServer = InboxServer.start(p.inbox, config.capture().address(), p.faults, p::release);
+                } catch (RuntimeException e) {
+                    throw new IOException("the capture inbox cannot listen on "
+                            + dev.petrel.config.ListenerAddress.format(config.capture().address()) + " (" + rootMessage(e)
+                            + "); free that port or set [capture] listen to another address", e);
+                }
                 log.info("capture: mail to {} is kept in the test inbox; web UI and API on http://{}:{}/",
                         config.capture().domains(), config.capture().address().getAddress().getHostAddress(), p.inboxServer.port());
             }
@@ -189,6 +195,12 @@ public final class Petrel implements AutoCloseable {
             log.warn("delivery is off ([delivery] enabled = false, or no config file): accepted mail stays in the queue");
         }
         return p;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     public PetrelConfig config() {
