@@ -71,7 +71,16 @@ public final class ContentDecoder {
                         inLine(b);
                     }
                 }
-                case IN_LINE -> inLine(b);
+                case IN_LINE -> {
+                    // Most bytes are ordinary: copy the run up to the next CR or LF in one go.
+                    int run = ordinaryRun(in, i, end);
+                    if (run > 1) {
+                        appendRun(in, i, run, sink);
+                        i += run - 1;
+                    } else {
+                        inLine(b);
+                    }
+                }
                 case CR_IN_LINE -> {
                     if (b == '\n') {
                         endLine(true);
@@ -101,7 +110,8 @@ public final class ContentDecoder {
                     }
                 }
             }
-            if (outLength == out.length) flush(sink);
+            // A line end writes two bytes: keep room for both.
+            if (outLength >= out.length - 1) flush(sink);
         }
         flush(sink);
         return -1;
@@ -133,6 +143,31 @@ public final class ContentDecoder {
         state = State.LINE_START;
         emit((byte) '\r');
         emit((byte) '\n');
+    }
+
+    /** How many bytes from {@code from} are neither CR nor LF. */
+    private static int ordinaryRun(byte[] in, int from, int end) {
+        int j = from;
+        while (j < end && in[j] != '\r' && in[j] != '\n') j++;
+        return j - from;
+    }
+
+    /** {@link #inLine} for {@code run} ordinary bytes at once: same counting, same size limit. */
+    private void appendRun(byte[] in, int from, int run, Sink sink) throws java.io.IOException {
+        state = State.IN_LINE;
+        lineLength += run;
+        if (lineLength > MAX_LINE) longLine = true;
+        int keep = (int) Math.max(0, Math.min(run, maxSize - size)); // emit() keeps a byte while size stays <= maxSize
+        size += run;
+        if (size > maxSize) tooBig = true;
+        int copied = 0;
+        while (copied < keep) {
+            if (outLength == out.length) flush(sink);
+            int n = Math.min(keep - copied, out.length - outLength);
+            System.arraycopy(in, from + copied, out, outLength, n);
+            outLength += n;
+            copied += n;
+        }
     }
 
     private void emit(byte b) {
