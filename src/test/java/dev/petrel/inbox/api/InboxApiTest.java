@@ -8,15 +8,11 @@ import dev.petrel.inbox.MessageSummary;
 import dev.petrel.inbox.Retention;
 import dev.petrel.inbox.SessionFacts;
 import dev.petrel.inbox.TestMail;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,26 +20,7 @@ import java.util.List;
 import static dev.petrel.inbox.api.ApiClient.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class InboxApiTest {
-    @TempDir
-    Path dir;
-    InboxStore store;
-    InboxServer server;
-    ApiClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        store = InboxStore.open(dir, Retention.unlimited());
-        server = InboxServer.start(store, new InetSocketAddress("127.0.0.1", 0));
-        api = new ApiClient(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        store.close();
-    }
-
+class InboxApiTest extends RunningInbox {
     private MessageSummary store(String inbox, TestMail mail, String mailFrom, Instant received, String... rcptTo) {
         return store.store(new CapturedMessage(inbox, mail.bytes(), SessionFacts.of(mailFrom, List.of(rcptTo), received)));
     }

@@ -1,39 +1,13 @@
 package dev.petrel.inbox.api;
 
-import dev.petrel.inbox.InboxStore;
-import dev.petrel.inbox.Retention;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The web UI's static files over HTTP: where they are, their types and security headers. */
-class InboxUiRoutesTest {
-    @TempDir
-    Path dir;
-    InboxStore store;
-    InboxServer server;
-    ApiClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        store = InboxStore.open(dir, Retention.unlimited());
-        server = InboxServer.start(store, new InetSocketAddress("127.0.0.1", 0));
-        api = new ApiClient(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        store.close();
-    }
-
+class InboxUiRoutesTest extends RunningInbox {
     @Test
     void theUiIsServedAtTheRootWithItsSecurityHeaders() throws Exception {
         HttpResponse<String> page = api.get("/");

@@ -1,18 +1,11 @@
 package dev.petrel.inbox.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.petrel.inbox.InboxStore;
 import dev.petrel.inbox.MessageSummary;
-import dev.petrel.inbox.Retention;
 import dev.petrel.inbox.TestMail;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,26 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static dev.petrel.inbox.api.ApiClient.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class InboxWaitTest {
-    @TempDir
-    Path dir;
-    InboxStore store;
-    InboxServer server;
-    ApiClient api;
-
-    @BeforeEach
-    void start() throws Exception {
-        store = InboxStore.open(dir, Retention.unlimited());
-        server = InboxServer.start(store, new InetSocketAddress("127.0.0.1", 0));
-        api = new ApiClient(server.port());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        store.close();
-    }
-
+class InboxWaitTest extends RunningInbox {
     @Test
     void aMatchArrivingDuringTheWaitAnswersAtOnceAndOtherInboxesDoNotWakeIt() throws Exception {
         long started = System.nanoTime();
