@@ -29,6 +29,12 @@ public record MailAddress(String localPart, String domain) {
         return !isAscii(localPart) || !isAscii(domain);
     }
 
+    /** The plus-address tag: {@code signup} for {@code bob+signup@example.com}; null without a {@code +}. */
+    public String plusTag() {
+        int plus = localPart.indexOf('+');
+        return plus < 0 ? null : localPart.substring(plus + 1);
+    }
+
     /** True when the domain is an address literal such as {@code [192.0.2.1]}. */
     public boolean isAddressLiteral() {
         return domain.startsWith("[");

@@ -121,9 +121,6 @@ public final class FaultPlan {
         }
         if (f.inbox() == null) return true;
         if (authUser != null && authUser.toLowerCase(Locale.ROOT).equals(f.inbox())) return true;
-        return recipients.stream().anyMatch(r -> {
-            int plus = r.localPart().indexOf('+');
-            return plus >= 0 && r.localPart().substring(plus + 1).toLowerCase(Locale.ROOT).equals(f.inbox());
-        });
+        return recipients.stream().anyMatch(r -> r.plusTag() != null && r.plusTag().toLowerCase(Locale.ROOT).equals(f.inbox()));
     }
 }

@@ -43,9 +43,7 @@ public final class ReceivedHeader {
      * '?', as Postfix does: the name is client text, and a trace header must not carry them.
      */
     static String printable(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return sb.toString();
+        return dev.petrel.message.ClientText.printable(s);
     }
 
     static String protocolKeyword(Envelope env, boolean esmtp) {

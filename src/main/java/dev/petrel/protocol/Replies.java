@@ -17,6 +17,8 @@ public final class Replies {
     public static final Reply BYE = Reply.of(221, "2.0.0", "Bye");
     public static final Reply TIMEOUT = Reply.of(421, "4.4.2", "Timeout exceeded, closing connection");
     public static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Too many errors, closing connection");
+    /** A fault of ours (a bug) in the middle of a session: the message in progress was not kept, so the client retries. */
+    public static final Reply INTERNAL_ERROR = Reply.of(421, "4.3.0", "Local error in processing, closing connection");
     public static final Reply SHUTTING_DOWN = Reply.of(421, "4.3.2", "Service shutting down, try again later");
     public static final Reply TOO_MANY_CONNECTIONS = Reply.of(421, "4.7.0", "Too many connections, try again later");
     public static final Reply TOO_MANY_CONNECTIONS_FROM_IP =

@@ -5,6 +5,7 @@ import dev.petrel.mailauth.InboundVerifier;
 import dev.petrel.mailauth.MailMessage;
 import dev.petrel.mailauth.OutboundSigner;
 import dev.petrel.mailauth.dmarc.DmarcPolicy;
+import dev.petrel.mailauth.dkim.TagList;
 import dev.petrel.mailauth.dmarc.DmarcResult;
 import dev.petrel.message.Envelope;
 import dev.petrel.policy.Verdict;
@@ -142,18 +143,15 @@ final class AuthenticatingSink implements MessageSink {
     }
 
     /** The signing fields for the log; ARC-Authentication-Results has no key to name. */
+    /** The signing fields for the log; ARC-Authentication-Results has no key to name. */
     private static String describe(List<MailMessage.HeaderField> fields) {
         return fields.stream().filter(f -> !f.is("ARC-Authentication-Results")).map(f -> {
-            String v = f.value().replaceAll("\\s+", "");
-            return f.name() + " d=" + tag(v, "d") + " s=" + tag(v, "s") + " a=" + tag(v, "a");
+            try {
+                TagList tags = TagList.parse(f.value());
+                return f.name() + " d=" + tags.get("d") + " s=" + tags.get("s") + " a=" + tags.get("a");
+            } catch (TagList.SyntaxException e) {
+                return f.name(); // we wrote it; cannot happen, and a log line is no reason to fail
+            }
         }).collect(Collectors.joining(", "));
-    }
-
-    private static String tag(String tagList, String name) {
-        for (String t : tagList.split(";")) {
-            int eq = t.indexOf('=');
-            if (eq > 0 && t.substring(0, eq).equals(name)) return t.substring(eq + 1);
-        }
-        return "?";
     }
 }

@@ -99,6 +99,16 @@ final class Connection implements Runnable {
             end = "timeout";
         } catch (IOException e) {
             end = "disconnect (" + e.getMessage() + ")";
+        } catch (RuntimeException e) {
+            // A bug in a check or a sink must not cut the client off without a word: 421 4.3.0,
+            // and nothing half-received was acknowledged (the finally aborts it).
+            log.error("{}: internal error, closing the session", sessionId, e);
+            try {
+                write(Replies.INTERNAL_ERROR.toWire());
+            } catch (IOException ignored) {
+                // The client is gone as well.
+            }
+            end = "internal error (" + e + ")";
         } finally {
             if (session != null) session.close();
             closeQuietly();

@@ -1,5 +1,6 @@
 package dev.petrel.server;
 
+import dev.petrel.message.ClientText;
 import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
 import dev.petrel.message.Recipient;
@@ -278,9 +279,7 @@ final class IntakeHandler implements SessionHandler {
 
     /** Client-supplied text in a log line: no control characters, bounded length. */
     static String sanitize(String s) {
-        String clean = s.codePoints().map(c -> c < 32 || c == 127 ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
+        return ClientText.printable(s, 100);
     }
 
     static final class SpoolSink implements IntakeSink {

@@ -1,5 +1,6 @@
 package dev.petrel.queue;
 
+import dev.petrel.testkit.PetrelProcesses;
 import dev.petrel.message.QueueId;
 import dev.petrel.message.Recipient;
 import org.junit.jupiter.api.AfterEach;
@@ -70,8 +71,7 @@ class DeliveryCrashTest {
     private static final int KILLS = 5;
     /** Chance that the sink answers one RCPT with 451. */
     private static final double RCPT_DEFER = 0.2;
-    private static final int LOG_TAIL = 16_000;
-    private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-Za-z]{16})$");
+        private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-Za-z]{16})$");
     private static final Pattern TOKEN_HEADER = Pattern.compile("\r\nX-Petrel-Token: (\\S+)\r\n");
 
     @TempDir
@@ -79,10 +79,8 @@ class DeliveryCrashTest {
 
     private Path dataDir;
     private Path queueDir;
-    private final StringBuffer serverLog = new StringBuffer();
+    private final PetrelProcesses processes = new PetrelProcesses();
     private final Random random = new Random();
-    private final List<PetrelProcess> started = new ArrayList<>();
-    private int starts;
     private Sink sink;
 
     /** Acknowledged messages: queue id to what was sent. */
@@ -99,7 +97,7 @@ class DeliveryCrashTest {
 
     @AfterEach
     void stopAll() {
-        for (PetrelProcess p : started) p.process.destroyForcibly();
+        processes.close();
         if (sink != null) sink.close();
     }
 
@@ -111,7 +109,7 @@ class DeliveryCrashTest {
         queueDir = dataDir.resolve("spool/queue");
         sink = new Sink(SINK_HOST);
 
-        PetrelProcess server = start();
+        PetrelProcesses.Server server = start();
         sendLoad(server);
         int recipients = acknowledged.values().stream().mapToInt(s -> s.recipients().size()).sum();
         int multi = (int) acknowledged.values().stream().filter(s -> s.recipients().size() > 1).count();
@@ -122,7 +120,7 @@ class DeliveryCrashTest {
             Thread.sleep(500 + random.nextInt(1000));
             int inData = sink.inData.get();
             long acceptedBefore = sink.accepted.get();
-            kill(server);
+            processes.kill(server);
             if (inData > 0) killsMidData++;
             int queued = snapshot(k);
             killNotes.add("kill " + k + ": " + inData + " DATA in flight, " + queued + " messages queued, sink accepted "
@@ -139,7 +137,7 @@ class DeliveryCrashTest {
             if (System.nanoTime() > deadline) {
                 fail("queue did not drain within 60 s; still queued: " + queuedIds().size() + "; " + killNotes + diag());
             }
-            assertThat(server.process.isAlive()).as("petrel serve is still running%s", diag()).isTrue();
+            assertThat(server.process().isAlive()).as("petrel serve is still running%s", diag()).isTrue();
             Thread.sleep(100);
         }
         long drainMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart);
@@ -151,7 +149,7 @@ class DeliveryCrashTest {
         long acceptedAtDrain = sink.accepted.get();
         Thread.sleep(1000);
         assertThat(sink.accepted.get()).as("no delivery after the queue drained%s", diag()).isEqualTo(acceptedAtDrain);
-        kill(server);
+        processes.kill(server);
 
         // ---- verdict
         Map<String, Integer> counts = sink.counts();
@@ -197,7 +195,7 @@ class DeliveryCrashTest {
                         + "(%d with DATA in flight), %d server starts; recorded before a kill: %d (%d by status D lines, %d by removal); "
                         + "sink accepted %d DATA for %d recipient deliveries, RCPT deferred %d; duplicates of unrecorded "
                         + "deliveries: %d (%d recipients); status lines read %d (%d torn); drain %d ms; total %d ms%n  %s%n",
-                acknowledged.size(), multi, recipients, KILLS, killsMidData, starts, recorded.size(), recordedByLine,
+                acknowledged.size(), multi, recipients, KILLS, killsMidData, processes.starts(), recorded.size(), recordedByLine,
                 recorded.size() - recordedByLine, sink.accepted.get(), counts.values().stream().mapToInt(Integer::intValue).sum(),
                 sink.deferred.get(), duplicates, duplicatedRecipients, statusLinesRead, tornStatusLines, drainMillis,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), String.join("\n  ", killNotes));
@@ -287,7 +285,7 @@ class DeliveryCrashTest {
 
     // ---- load --------------------------------------------------------------------------------
 
-    private void sendLoad(PetrelProcess server) throws Exception {
+    private void sendLoad(PetrelProcesses.Server server) throws Exception {
         List<Thread> threads = new ArrayList<>();
         List<Throwable> errors = new ArrayList<>();
         AtomicInteger next = new AtomicInteger();
@@ -336,108 +334,45 @@ class DeliveryCrashTest {
 
     // ---- the server process ------------------------------------------------------------------
 
-    record PetrelProcess(Process process, int port, int number) {}
-
-    private PetrelProcess start() throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            int port = freePort();
-            Path config = dir.resolve("petrel.toml");
-            Files.writeString(config, """
-                    [server]
-                    hostname = "mx.petrel.test"
-                    data_dir = "%s"
-
-                    [[listener]]
-                    name = "mx"
-                    address = "127.0.0.1:%d"
-                    mode = "mx"
-                    tls = "none"
-
-                    [relay]
-                    local_domains = ["petrel.test"]
-                    trusted_networks = ["127.0.0.0/8"]
-
-                    [queue]
-                    retry_min = "1s"
-                    retry_max = "2s"
-                    max_connections_per_destination = 4
-
-                    [delivery]
-                    connect_timeout = "5s"
-                    command_timeout = "15s"
-                    data_timeout = "15s"
-
-                    [[delivery.route]]
-                    domain = "%s"
-                    to = "%s:%d"
-                    tls = "none"
-                    """.formatted(dataDir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), port,
+    /** Starts {@code petrel serve} on a fresh port and waits until it accepts. */
+    private PetrelProcesses.Server start() throws Exception {
+        return processes.start(dir.resolve("petrel.toml"), p -> """
+                        [server]
+                        hostname = "mx.petrel.test"
+                        data_dir = "%s"
+    
+                        [[listener]]
+                        name = "mx"
+                        address = "127.0.0.1:%d"
+                        mode = "mx"
+                        tls = "none"
+    
+                        [relay]
+                        local_domains = ["petrel.test"]
+                        trusted_networks = ["127.0.0.0/8"]
+    
+                        [queue]
+                        retry_min = "1s"
+                        retry_max = "2s"
+                        max_connections_per_destination = 4
+    
+                        [delivery]
+                        connect_timeout = "5s"
+                        command_timeout = "15s"
+                        data_timeout = "15s"
+    
+                        [[delivery.route]]
+                        domain = "%s"
+                        to = "%s:%d"
+                        tls = "none"
+                        """.formatted(dataDir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), p,
                     SINK_DOMAIN, SINK_HOST, sink.port()));
-            int number = ++starts;
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"),
-                    "dev.petrel.cli.Main", "serve", "--config", config.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            PetrelProcess server = new PetrelProcess(p, port, number);
-            started.add(server);
-            Thread.ofVirtual().name("server-output-" + number).start(() -> copyOutput(p.getInputStream(), number));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && p.isAlive()) {
-                try (Socket probe = new Socket()) {
-                    probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                    return server;
-                } catch (IOException notYet) {
-                    Thread.sleep(50);
-                }
-            }
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                fail("petrel serve #" + number + " did not accept on port " + port + " within 30 s" + diag());
-            }
-            p.waitFor(5, TimeUnit.SECONDS);
-            boolean portRace = serverLog.indexOf("cannot bind", 0) >= 0 && attempt < 3;
-            if (!portRace) fail("petrel serve #" + number + " exited with " + p.exitValue() + " at start" + diag());
-        }
     }
 
-    private void copyOutput(InputStream in, int number) {
-        try (in) {
-            byte[] buf = new byte[8192];
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int n; (n = in.read(buf)) > 0; ) {
-                for (int i = 0; i < n; i++) {
-                    line.write(buf[i]);
-                    if (buf[i] == '\n') {
-                        serverLog.append('#').append(number).append(' ').append(line.toString(StandardCharsets.UTF_8));
-                        line.reset();
-                    }
-                }
-            }
-            if (line.size() > 0) serverLog.append('#').append(number).append(' ').append(line.toString(StandardCharsets.UTF_8)).append('\n');
-        } catch (IOException e) {
-            serverLog.append('#').append(number).append(" (output read failed: ").append(e).append(")\n");
-        }
-    }
 
-    /** SIGKILL, and check that it was SIGKILL that ended the process (exit status 128 + 9). */
-    private void kill(PetrelProcess server) throws InterruptedException {
-        server.process.destroyForcibly();
-        assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).as("server #%d died after SIGKILL", server.number).isTrue();
-        assertThat(server.process.exitValue()).as("server #%d ended by SIGKILL%s", server.number, diag()).isEqualTo(137);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private String diag() {
-        int length = serverLog.length();
-        String tail = length > LOG_TAIL ? "...\n" + serverLog.substring(length - LOG_TAIL) : serverLog.toString();
-        return "\n--- petrel serve output (#n = server start) ---\n" + tail + "--- end of output ---";
+        return processes.diag();
     }
 
     private Set<String> queuedIds() throws IOException {

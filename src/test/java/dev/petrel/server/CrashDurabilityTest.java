@@ -1,5 +1,6 @@
 package dev.petrel.server;
 
+import dev.petrel.testkit.PetrelProcesses;
 import dev.petrel.message.QueueId;
 import dev.petrel.queue.FileSpool;
 import dev.petrel.queue.SpooledMessage;
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,30 +68,26 @@ class CrashDurabilityTest {
     private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-Za-z]{16})$");
     private static final Pattern TOKEN_HEADER = Pattern.compile("\r\nX-Petrel-Token: (\\S+)\r\n");
     private static final Pattern HASH_HEADER = Pattern.compile("\r\nX-Body-SHA256: ([0-9a-f]{64})\r\n");
-    private static final int LOG_TAIL = 16_000;
-
+    
     @TempDir
     Path dir;
 
     private Path dataDir;
     private Path queueDir;
     private Path tmpDir;
-    /** Everything every server process printed, in order, for failure messages. */
-    private final StringBuffer serverLog = new StringBuffer();
+    private final PetrelProcesses processes = new PetrelProcesses();
     private final Random random = new Random();
     /** Every message ever attempted, by token. */
     private final Map<String, Sent> sent = new ConcurrentHashMap<>();
     /** Every message the server acknowledged with 250: queue id to token. */
     private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
-    private final List<PetrelProcess> started = new ArrayList<>();
-    private int starts;
 
     /** A message as the client sent it. */
     record Sent(String token, String sender, String recipient, byte[] wire) {}
 
     @AfterEach
     void killLeftovers() {
-        for (PetrelProcess p : started) p.process.destroyForcibly();
+        processes.close();
     }
 
     @Test
@@ -106,7 +102,7 @@ class CrashDurabilityTest {
         int concurrentRounds = 0;
         int tmpLeftovers = 0;
         while (rounds < ROUNDS && System.nanoTime() - begin < ROUNDS_BUDGET_NANOS) {
-            PetrelProcess server = start();
+            PetrelProcesses.Server server = start();
             boolean concurrent = rounds % 2 == 1;
             if (concurrent) {
                 // Kill right after the first 250 in half of these rounds; in the others after
@@ -123,9 +119,9 @@ class CrashDurabilityTest {
         long roundsNanos = System.nanoTime() - begin;
 
         // A kill in the middle of DATA: the message was never acknowledged and must not appear.
-        PetrelProcess server = start();
+        PetrelProcesses.Server server = start();
         Sent torn = newMessage("middata", 300_000);
-        try (Smtp c = new Smtp(server.port)) {
+        try (Smtp c = new Smtp(server.port())) {
             c.hello();
             c.command("MAIL FROM:<" + torn.sender() + ">", 250);
             c.command("RCPT TO:<" + torn.recipient() + ">", 250);
@@ -137,7 +133,7 @@ class CrashDurabilityTest {
                 Set<String> names = listNames(tmpDir);
                 return names.size() == 1 && Files.size(tmpDir.resolve(names.iterator().next())) > 65_536;
             }, "the half-sent message to appear in tmp/ with more than 64 KiB written");
-            kill(server);
+            processes.kill(server);
         }
         Set<String> tmpAfterMidData = listNames(tmpDir);
         assertThat(tmpAfterMidData).as("the unfinished message is in tmp/ after the kill%s", diag()).hasSize(1);
@@ -146,21 +142,21 @@ class CrashDurabilityTest {
         checkAfterKill("mid-DATA round");
 
         // The restart removes the leftover, starts cleanly and still takes mail.
-        int logBefore = serverLog.length();
+        int logBefore = processes.log().length();
         server = start();
         assertThat(listNames(tmpDir)).as("tmp/ is emptied at start%s", diag()).isEmpty();
-        awaitTrue(() -> serverLog.indexOf("removed 1 unfinished message(s)", logBefore) >= 0,
+        awaitTrue(() -> processes.log().indexOf("removed 1 unfinished message(s)", logBefore) >= 0,
                 "the server to log the removal of the unfinished message");
         Sent after = newMessage("after", 2_000);
-        try (Smtp c = new Smtp(server.port)) {
+        try (Smtp c = new Smtp(server.port())) {
             c.hello();
             String id = c.send(after);
             assertThat(id).as("a message after the restart is accepted%s", diag()).isNotNull();
             acknowledged.put(id, after.token());
             c.command("QUIT", 221);
         }
-        awaitTrue(() -> serverLog.indexOf("Petrel ready: ", logBefore) >= 0, "the ready line");
-        kill(server);
+        awaitTrue(() -> processes.log().indexOf("Petrel ready: ", logBefore) >= 0, "the ready line");
+        processes.kill(server);
         checkAfterKill("final restart");
 
         // The spool as the next start would see it.
@@ -188,22 +184,22 @@ class CrashDurabilityTest {
         assertThat(rounds).as("rounds run within the time budget").isGreaterThanOrEqualTo(4);
         assertThat(concurrentRounds).isPositive();
 
-        System.out.printf("crash durability: %d rounds (%d concurrent) in %d ms, %d server starts, %d messages sent, "
+        System.out.printf("crash durability: %d rounds (%d concurrent) in %d ms, %d server processes.starts(), %d messages sent, "
                         + "%d acknowledged, %d queued in all (%d committed but not acknowledged), %d tmp/ leftovers after kills, "
                         + "total %d ms%n",
-                rounds, concurrentRounds, TimeUnit.NANOSECONDS.toMillis(roundsNanos), starts, sent.size(),
+                rounds, concurrentRounds, TimeUnit.NANOSECONDS.toMillis(roundsNanos), processes.starts(), sent.size(),
                 acknowledged.size(), listed.size(), listed.size() - acknowledged.size(), tmpLeftovers,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
     }
 
     /** One connection, one message; SIGKILL the moment its 250 arrives. */
-    private void singleRound(PetrelProcess server, int round) throws Exception {
+    private void singleRound(PetrelProcesses.Server server, int round) throws Exception {
         Sent m = newMessage("r" + round, 500 + random.nextInt(120_000));
-        try (Smtp c = new Smtp(server.port)) {
+        try (Smtp c = new Smtp(server.port())) {
             c.hello();
             String id = c.send(m);
             if (id != null) acknowledged.put(id, m.token());
-            kill(server);
+            processes.kill(server);
             assertThat(id).as("round %d: message acknowledged (reply %s)%s", round, c.lastReply, diag()).isNotNull();
         }
     }
@@ -213,7 +209,7 @@ class CrashDurabilityTest {
      * {@code killAfter} 250s arrived. Every 250 any connection read, even one still in the socket
      * buffer when the kill came, was sent after a commit and counts as acknowledged.
      */
-    private void concurrentRound(PetrelProcess server, int round, int killAfter) throws Exception {
+    private void concurrentRound(PetrelProcesses.Server server, int round, int killAfter) throws Exception {
         CountDownLatch enough = new CountDownLatch(killAfter);
         AtomicBoolean killed = new AtomicBoolean();
         List<Throwable> unexpected = new ArrayList<>();
@@ -222,7 +218,7 @@ class CrashDurabilityTest {
             int connection = conn;
             clients.add(Thread.ofVirtual().name("client-" + round + "-" + conn).start(() -> {
                 Random r = new Random(round * 100L + connection);
-                try (Smtp c = new Smtp(server.port)) {
+                try (Smtp c = new Smtp(server.port())) {
                     c.hello();
                     for (int seq = 0; seq < 200 && !killed.get(); seq++) {
                         Sent m = newMessage("r" + round + "c" + connection + "s" + seq, 300 + r.nextInt(80_000));
@@ -243,7 +239,7 @@ class CrashDurabilityTest {
         }
         boolean reached = enough.await(30, TimeUnit.SECONDS);
         killed.set(true);
-        kill(server);
+        processes.kill(server);
         for (Thread t : clients) t.join(TimeUnit.SECONDS.toMillis(20));
         assertThat(reached).as("round %d: %d messages acknowledged within 30 s; client errors %s%s",
                 round, killAfter, unexpected, diag()).isTrue();
@@ -321,104 +317,37 @@ class CrashDurabilityTest {
 
     // ---- the server process ------------------------------------------------------------------
 
-    /** A running {@code petrel serve}; its output goes to {@link #serverLog}. */
-    record PetrelProcess(Process process, int port, int number) {}
-
-    /** Starts {@code petrel serve} on a fresh port and waits until it accepts; retries if the port was taken meanwhile. */
-    private PetrelProcess start() throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            int port = freePort();
-            Path config = dir.resolve("petrel.toml");
-            Files.writeString(config, """
-                    [server]
-                    hostname = "mx.petrel.test"
-                    data_dir = "%s"
-
-                    [[listener]]
-                    name = "smtp"
-                    address = "127.0.0.1:%d"
-                    mode = "mx"
-                    tls = "none"
-
-                    [relay]
-                    local_domains = ["%s"]
-                    trusted_networks = []
-
-                    # Not about SPF/DKIM/DMARC, and no DNS server here: never ask the system's resolver.
-                    [mail_auth]
-                    verify = false
-
-                    # This test is about accepting: what it acknowledged must stay in the spool.
-                    [delivery]
-                    enabled = false
-                    """.formatted(dataDir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), port, DOMAIN));
-            int number = ++starts;
-            String java = ProcessHandle.current().info().command().orElseThrow();
-            // Quick-start flags only: they change nothing about how the spool writes.
-            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"),
-                    "dev.petrel.cli.Main", "serve", "--config", config.toString())
-                    .redirectErrorStream(true)
-                    .start();
-            PetrelProcess server = new PetrelProcess(p, port, number);
-            started.add(server);
-            Thread.ofVirtual().name("server-output-" + number).start(() -> copyOutput(p.getInputStream(), number));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && p.isAlive()) {
-                try (Socket probe = new Socket()) {
-                    probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-                    return server;
-                } catch (IOException notYet) {
-                    Thread.sleep(50);
-                }
-            }
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                fail("petrel serve #" + number + " did not accept on port " + port + " within 30 s" + diag());
-            }
-            p.waitFor(5, TimeUnit.SECONDS);
-            boolean portRace = serverLog.indexOf("cannot bind", 0) >= 0 && attempt < 3;
-            if (!portRace) fail("petrel serve #" + number + " exited with " + p.exitValue() + " at start" + diag());
-        }
+    /** Starts {@code petrel serve} on a fresh port and waits until it accepts. */
+    private PetrelProcesses.Server start() throws Exception {
+        return processes.start(dir.resolve("petrel.toml"), p -> """
+                        [server]
+                        hostname = "mx.petrel.test"
+                        data_dir = "%s"
+    
+                        [[listener]]
+                        name = "smtp"
+                        address = "127.0.0.1:%d"
+                        mode = "mx"
+                        tls = "none"
+    
+                        [relay]
+                        local_domains = ["%s"]
+                        trusted_networks = []
+    
+                        # Not about SPF/DKIM/DMARC, and no DNS server here: never ask the system's resolver.
+                        [mail_auth]
+                        verify = false
+    
+                        # This test is about accepting: what it acknowledged must stay in the spool.
+                        [delivery]
+                        enabled = false
+                        """.formatted(dataDir.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\""), p, DOMAIN));
     }
 
-    private void copyOutput(InputStream in, int number) {
-        try (in) {
-            byte[] buf = new byte[8192];
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int n; (n = in.read(buf)) > 0; ) {
-                for (int i = 0; i < n; i++) {
-                    line.write(buf[i]);
-                    if (buf[i] == '\n') {
-                        serverLog.append('#').append(number).append(' ').append(line.toString(StandardCharsets.UTF_8));
-                        line.reset();
-                    }
-                }
-            }
-            if (line.size() > 0) serverLog.append('#').append(number).append(' ').append(line.toString(StandardCharsets.UTF_8)).append('\n');
-        } catch (IOException e) {
-            serverLog.append('#').append(number).append(" (output read failed: ").append(e).append(")\n");
-        }
-    }
 
-    /** SIGKILL, and check that it was SIGKILL that ended the process (exit status 128 + 9). */
-    private void kill(PetrelProcess server) throws InterruptedException {
-        server.process.destroyForcibly();
-        assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).as("server #%d died after SIGKILL", server.number).isTrue();
-        assertThat(server.process.exitValue()).as("server #%d ended by SIGKILL%s", server.number, diag()).isEqualTo(137);
-        assertThat(server.process.toHandle().isAlive()).isFalse();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private String diag() {
-        int length = serverLog.length();
-        String tail = length > LOG_TAIL ? "...\n" + serverLog.substring(length - LOG_TAIL) : serverLog.toString();
-        return "\n--- petrel serve output (#n = server start) ---\n" + tail + "--- end of output ---";
+        return processes.diag();
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ public final class InboxRules {
     public String inboxFor(Envelope envelope, MailMessage message, MailAddress recipient) {
         for (String rule : rules) {
             String name = switch (rule) {
-                case "tag" -> tag(recipient);
+                case "tag" -> recipient.plusTag();
                 case "user" -> envelope.authIdentity();
                 default -> header(message, rule.substring("header:".length()));
             };
@@ -40,12 +40,6 @@ public final class InboxRules {
             if (clean != null) return clean;
         }
         return CapturedMessage.DEFAULT_INBOX;
-    }
-
-    private static String tag(MailAddress recipient) {
-        String local = recipient.localPart();
-        int plus = local.indexOf('+');
-        return plus < 0 ? null : local.substring(plus + 1);
     }
 
     private static String header(MailMessage message, String name) {

@@ -204,8 +204,7 @@ public final class MaildirTransport implements Transport {
     }
 
     private static String printable(String s) {
-        return s.codePoints().map(c -> c < 32 || c == 127 ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return dev.petrel.message.ClientText.printable(s);
     }
 
     /** What the loop check needs from the message header: the Received: count and the Delivered-To: addresses. */
