@@ -12,6 +12,7 @@ set -euo pipefail
 BENCH_NAME=capture-bench
 . "$(dirname "$(readlink -f "$0")")/petrel-lib.sh"
 N=${N:-10000}; C=${C:-20}; SIZE=${SIZE:-4096}; REPS=${REPS:-3}; WARMUP=${WARMUP:-2000}
+REUSE=${REUSE:-0}   # 1: each session sends its messages over one connection (smtp-source -d)
 INBOX_ADDR=${INBOX_ADDR:-127.0.0.1:8625}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 case "$INBOX_ADDR" in 127.*:[0-9]*) ;; *) bdie "INBOX_ADDR=$INBOX_ADDR: must be 127.x.x.x:port" ;; esac
@@ -37,7 +38,7 @@ petrel_start
 
 inbox_total() { curl -s --max-time 5 "http://$INBOX_ADDR/api/v1/messages?limit=1" | sed -n 's/.*"total":\([0-9]*\).*/\1/p'; }
 send() { # $1 = messages; bounded by RUN_TIMEOUT
-  timeout -k 5 "$RUN_TIMEOUT" smtp-source -4 -s "$C" -m "$1" -l "$SIZE" -M bench.client -f bench@client.example \
+  timeout -k 5 "$RUN_TIMEOUT" smtp-source -4 $( [ "$REUSE" = 1 ] && echo -d ) -s "$C" -m "$1" -l "$SIZE" -M bench.client -f bench@client.example \
     -t someone@test.example "$PETREL_ADDR" > /dev/null
 }
 await_total() { # $1 = expected count; bounded by RUN_TIMEOUT

@@ -477,6 +477,9 @@ public final class ServerSession implements SessionView {
         }
         Reply result = s.commit();
         if (!result.isPositive()) handler.rejected(this, command, result);
+        // The command limit is against sessions that talk without progress: a message accepted is
+        // progress, so an app that keeps one connection open for thousands of messages is not cut off.
+        else commands = 0;
         return result;
     }
 

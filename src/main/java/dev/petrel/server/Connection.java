@@ -28,6 +28,10 @@ import java.util.function.Supplier;
  * One client connection, run on its own virtual thread: implicit TLS if the listener wants it,
  * the pre-greeting check, then the read → session → write loop, with STARTTLS upgrades and
  * timeouts. All protocol decisions are the session's; this class only moves bytes.
+ *
+ * <p>Reads and writes are untimed; each is covered by the connection's {@link Deadline}, which
+ * the server's {@link DeadlineWatch} enforces by shutting the input (a read then ends, and the
+ * session answers the timeout) or, for a write the client never takes, by closing the socket.
  */
 final class Connection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger("petrel.smtpd");
@@ -41,6 +45,7 @@ final class Connection implements Runnable {
     private final Runnable onClose;
     private final DataRateMeter dataRate;
     private final Clock clock;
+    private final Deadline deadline = new Deadline();
     private Socket socket;
 
     Connection(Socket socket, ListenerContext listener, String sessionId,
@@ -66,10 +71,11 @@ final class Connection implements Runnable {
         String end = "disconnect";
         try {
             plain.setTcpNoDelay(true);
-            plain.setSoTimeout(millis(listener.commandTimeout()));
             TlsInfo implicitTls = null;
             if (listener.implicitTls()) {
+                deadline.arm(listener.commandTimeout(), false);
                 socket = TlsContextFactory.upgrade(listener.sslContext(), plain);
+                deadline.disarm();
                 implicitTls = tlsInfo((SSLSocket) socket);
             }
             session = sessions.apply(implicitTls);
@@ -98,7 +104,7 @@ final class Connection implements Runnable {
         } catch (SocketTimeoutException e) {
             end = "timeout";
         } catch (IOException e) {
-            end = "disconnect (" + e.getMessage() + ")";
+            end = deadline.expired() ? "timeout" : "disconnect (" + e.getMessage() + ")";
         } catch (RuntimeException e) {
             // A bug in a check or a sink must not cut the client off without a word: 421 4.3.0,
             // and nothing half-received was acknowledged (the finally aborts it).
@@ -129,11 +135,16 @@ final class Connection implements Runnable {
             // With min_data_rate the read also ends when the transfer falls below the rate.
             long untilTooSlow = content && dataRate.enabled() ? dataRate.deadline() - clock.millis() : Long.MAX_VALUE;
             if (untilTooSlow <= 0) return tooSlow(session);
-            socket.setSoTimeout(millis(Duration.ofMillis(Math.min(timeout, untilTooSlow))));
+            deadline.arm(Duration.ofMillis(Math.min(timeout, untilTooSlow)), false);
             int n;
             try {
                 n = in.read(buffer);
-            } catch (SocketTimeoutException e) {
+            } catch (IOException e) {
+                if (!deadline.expired()) throw e;
+                n = -1; // a TLS socket may report the input cut off under it as an error
+            }
+            deadline.disarm();
+            if (deadline.expired()) {
                 if (untilTooSlow < timeout) return tooSlow(session);
                 write(session.timeout().toWire());
                 return "timeout";
@@ -149,7 +160,9 @@ final class Connection implements Runnable {
                 }
                 case START_TLS -> {
                     // Fresh streams over the TLS socket: nothing read in plaintext is carried over.
+                    deadline.arm(listener.commandTimeout(), false);
                     SSLSocket tls = TlsContextFactory.upgrade(listener.sslContext(), socket);
+                    deadline.disarm();
                     socket = tls;
                     in = tls.getInputStream();
                     session.tlsStarted(tlsInfo(tls));
@@ -170,19 +183,49 @@ final class Connection implements Runnable {
     private boolean talkedBeforeGreeting() throws IOException {
         Duration pause = listener.greetPause();
         if (pause.isZero()) return false;
+        // The one timed read of a session: it happens once, and its timeout is the point.
         socket.setSoTimeout(millis(pause));
         try {
             return socket.getInputStream().read() >= 0;
         } catch (SocketTimeoutException e) {
             return false;
+        } finally {
+            socket.setSoTimeout(0);
         }
     }
 
+    /** Writes within the command timeout: a client that stops reading its replies is cut off. */
     private void write(byte[] bytes) throws IOException {
         if (bytes.length == 0) return;
         OutputStream out = socket.getOutputStream();
-        out.write(bytes);
-        out.flush();
+        deadline.arm(listener.commandTimeout(), true);
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            if (deadline.expired()) throw new SocketTimeoutException("write timed out");
+            throw e;
+        } finally {
+            deadline.disarm();
+        }
+    }
+
+    /**
+     * Called by the {@link DeadlineWatch}: when this connection's deadline has passed, cuts off its
+     * blocked call. A read is ended by shutting the input, so the session can still answer the
+     * timeout; a write the client never takes can only be ended by closing the socket.
+     */
+    void expireIfDue(long now) {
+        if (!deadline.expire(now)) return;
+        if (deadline.writing()) {
+            closeQuietly();
+            return;
+        }
+        try {
+            plain.shutdownInput();
+        } catch (IOException e) {
+            closeQuietly(); // already closed or broken: closing ends the read as well
+        }
     }
 
     /** Sends a one-line refusal and closes; used before a session exists. */

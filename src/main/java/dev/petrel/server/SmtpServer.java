@@ -71,6 +71,7 @@ public final class SmtpServer implements AutoCloseable {
     private volatile Duration dataRateGrace = DataRateMeter.GRACE;
     private final List<ServerSocket> sockets = new ArrayList<>();
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final DeadlineWatch deadlines = new DeadlineWatch(open);
     private final SecureRandom random = new SecureRandom();
     private volatile boolean closed;
 
@@ -193,6 +194,7 @@ public final class SmtpServer implements AutoCloseable {
             log.info("listening on {} ({}, mode={}, tls={})", ss.getLocalSocketAddress(), l.name(),
                     l.mode().name().toLowerCase(), l.tls().name().toLowerCase());
         }
+        deadlines.start();
     }
 
     private SessionLimits sessionLimits() {
@@ -304,6 +306,7 @@ public final class SmtpServer implements AutoCloseable {
             }
         }
         for (Connection c : open) c.abort();
+        deadlines.close();
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> s) {
