@@ -78,6 +78,8 @@ final class StoreWriter implements AutoCloseable {
     private volatile boolean closed;
     private volatile long commits;
     private long count;
+    /** The last seq handed out; kept here (one writer) so an insert needs no generated-key query. */
+    private long lastSeq;
     private long lastAgeSweep;
 
     StoreWriter(Connection connection, Retention retention, Clock clock, Consumer<InboxEvent> publisher) throws SQLException {
@@ -91,12 +93,18 @@ final class StoreWriter implements AutoCloseable {
             count = rs.getLong(1);
             ids = new MessageIds(rs.getString(2));
         }
+        // AUTOINCREMENT's high-water mark, which stays above deleted rows, so a seq is never reused.
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)")) {
+            rs.next();
+            lastSeq = rs.getLong(1);
+        }
         connection.setAutoCommit(false);
         insertMessage = connection.prepareStatement("""
-                INSERT INTO messages (id, inbox, received, size, attachments, inline_count, message_id, subject, summary_json,
+                INSERT INTO messages (seq, id, inbox, received, size, attachments, inline_count, message_id, subject, summary_json,
                   facts_json, tags_json, tags_lc, from_lc, to_lc, cc_lc, bcc_lc, replyto_lc, subject_lc, msgid_lc, rcpt_lc,
                   mailfrom_lc, headers_lc, text_lc)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS);
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
         insertRaw = connection.prepareStatement("INSERT INTO raws (seq, raw) VALUES (?, ?)");
         thread = Thread.ofPlatform().name("inbox-writer").daemon(true).unstarted(this::loop);
         thread.start();
@@ -163,6 +171,7 @@ final class StoreWriter implements AutoCloseable {
         List<MessageSummary> stored = new ArrayList<>();
         List<Runnable> completions = new ArrayList<>();
         long countBefore = count;
+        long lastSeqBefore = lastSeq;
         try {
             for (Task task : batch) runTask(task, events, stored, completions);
             if (batch.stream().anyMatch(t -> t instanceof Mutation)) count = countMessages(); // deletes change the count
@@ -171,6 +180,7 @@ final class StoreWriter implements AutoCloseable {
             commits++; // only this thread writes it
         } catch (SQLException | RuntimeException e) {
             count = countBefore;
+            lastSeq = lastSeqBefore;
             try {
                 connection.rollback();
             } catch (SQLException rollbackFailure) {
@@ -217,8 +227,10 @@ final class StoreWriter implements AutoCloseable {
 
     private MessageSummary insertRow(MessageRow r) throws SQLException {
         String id = ids.next(clock.millis());
+        long seq = lastSeq + 1;
         PreparedStatement s = insertMessage;
         int i = 1;
+        s.setLong(i++, seq);
         s.setString(i++, id);
         s.setString(i++, r.inbox);
         s.setLong(i++, r.received);
@@ -243,14 +255,10 @@ final class StoreWriter implements AutoCloseable {
         s.setString(i++, r.headersLc);
         s.setString(i, r.textLc);
         s.executeUpdate();
-        long seq;
-        try (ResultSet keys = s.getGeneratedKeys()) {
-            keys.next();
-            seq = keys.getLong(1);
-        }
         insertRaw.setLong(1, seq);
         insertRaw.setBytes(2, r.raw);
         insertRaw.executeUpdate();
+        lastSeq = seq; // only now: a failed insert is rolled back to its savepoint and its seq is free again
         return r.summary(id);
     }
 
