@@ -16,7 +16,7 @@
     matching: 0,         // how many match the current search (or all)
     query: '',
     inbox: '',
-    inboxes: new Set(),  // inbox names seen so far (the API has no list of inboxes)
+    inboxes: new Set(),  // inbox names: those the store holds at load, plus any that arrive live
     selectedId: null,
     selected: null,      // the full message JSON of the selected message
     rawLoadedFor: null,
@@ -479,7 +479,7 @@
       state.live = true;
       renderStatus();
       // After a reconnect, events may have been missed (there is no replay): load the list again.
-      if (everConnected) loadPage(false); else refreshCountsSoon();
+      if (everConnected) { loadInboxes(); loadPage(false); } else refreshCountsSoon();
       everConnected = true;
     });
     source.addEventListener('error', () => {
@@ -498,5 +498,11 @@
     });
   }
 
-  loadPage(false).then(connectEvents);
+  async function loadInboxes() {
+    try {
+      (await getJson(`${API}/inboxes`)).inboxes.forEach((i) => addInbox(i.Name));
+    } catch (e) { /* the names still come in with the messages listed and arriving */ }
+  }
+
+  Promise.all([loadInboxes(), loadPage(false)]).then(connectEvents);
 })();

@@ -224,6 +224,19 @@ public final class InboxStore implements AutoCloseable {
         });
     }
 
+    /** Every inbox that holds a message, by name, with its counts. */
+    public List<InboxCount> inboxes() {
+        return reads.read(c -> {
+            List<InboxCount> result = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT inbox, count(*), sum(read = 0) FROM messages GROUP BY inbox ORDER BY inbox");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) result.add(new InboxCount(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+            }
+            return result;
+        });
+    }
+
     /** The summary of message {@code id}. */
     public Optional<MessageSummary> summary(String id) {
         return reads.read(c -> {

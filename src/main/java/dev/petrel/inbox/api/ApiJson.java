@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.petrel.inbox.AttachmentInfo;
 import dev.petrel.inbox.AuthenticationFacts;
 import dev.petrel.inbox.HeaderField;
+import dev.petrel.inbox.InboxCount;
 import dev.petrel.inbox.InboxMessage;
 import dev.petrel.inbox.MailboxAddress;
 import dev.petrel.inbox.MessagePage;
@@ -56,6 +57,16 @@ final class ApiJson {
         page.tags().forEach(tags::add);
         ArrayNode messages = node.putArray("messages");
         page.messages().forEach(m -> messages.add(summary(m)));
+        return node;
+    }
+
+    /** Petrel's own: {"inboxes": [{"Name", "Total", "Unread"}, ...]}, sorted by name. */
+    static ObjectNode inboxes(List<InboxCount> inboxes) {
+        ObjectNode node = MAPPER.createObjectNode();
+        ArrayNode list = node.putArray("inboxes");
+        for (InboxCount i : inboxes) {
+            list.addObject().put("Name", i.name()).put("Total", i.total()).put("Unread", i.unread());
+        }
         return node;
     }
 

@@ -53,6 +53,7 @@ final class ApiRoutes {
         routes.get("/api/v1/message/{id}/headers", this::headers);
         routes.get("/api/v1/message/{id}/part/{partId}", this::part);
         routes.get("/api/v1/wait", this::await);
+        routes.get("/api/v1/inboxes", ctx -> json(ctx, ApiJson.inboxes(store.inboxes())));
         routes.get("/api/v1/openapi.yaml", this::openApi);
     }
 

@@ -74,6 +74,26 @@ class InboxApiTest extends RunningInbox {
     }
 
     @Test
+    void listsEveryInboxWithItsCountsSortedByName() throws Exception {
+        assertThat(api.getJson("/api/v1/inboxes").path("inboxes")).isEmpty();
+        MessageSummary first = store("signup", TestMail.mail().subject("a"), "a@example.com", Instant.now(), "b@example.org");
+        store("signup", TestMail.mail().subject("b"), "a@example.com", Instant.now(), "b@example.org");
+        store("billing", TestMail.mail().subject("c"), "a@example.com", Instant.now(), "b@example.org");
+        store.setRead(List.of(first.id()), true);
+
+        JsonNode inboxes = api.getJson("/api/v1/inboxes").path("inboxes");
+
+        assertThat(inboxes).extracting(i -> i.path("Name").asText()).containsExactly("billing", "signup");
+        assertThat(inboxes.get(1).path("Total").asInt()).isEqualTo(2);
+        assertThat(inboxes.get(1).path("Unread").asInt()).isEqualTo(1);
+        assertThat(inboxes.get(0).path("Total").asInt()).isEqualTo(1);
+        assertThat(inboxes.get(0).path("Unread").asInt()).isEqualTo(1);
+
+        store.deleteMatching(dev.petrel.inbox.search.SearchQuery.parse("inbox:billing"));
+        assertThat(api.getJson("/api/v1/inboxes").path("inboxes")).extracting(i -> i.path("Name").asText()).containsExactly("signup");
+    }
+
+    @Test
     void everySearchOperatorSelectsExactlyTheMatchingMessages() throws Exception {
         MessageSummary a = store("one", TestMail.mail().subject("Welcome aboard").messageId("<welcome-1@example.com>")
                         .text("Hi,\r\nyour code is 123456.\r\n" + "Welcome to the service, we are glad you are here.\r\n".repeat(6)).html("<p>code</p>").attachment("invoice.pdf")
