@@ -4,10 +4,12 @@
 #
 #   bench/capture-bench.sh                         # 3 reps of 10000 messages, 20 sessions, 4 KiB
 #   N=5000 C=50 SIZE=1024 REPS=1 bench/capture-bench.sh
+#   REUSE=1 N=30000 C=50 WARMUP=30000 bench/capture-bench.sh   # sessions keep their connection
 #
 # Mailpit documents 200-300 messages/s; the target for Petrel is 3,000/s on these 2-core machines.
-# Petrel runs with its real queue in front: each message is fsync'ed into the spool before the 250,
-# then the scheduler stores it in the inbox (SQLite, group commit) and removes it from the spool.
+# Every recipient is captured, so each message goes straight into the inbox (SQLite WAL, group
+# commit, fsync'ed) before its 250, without the spool. With REUSE=0 (default) smtp-source opens a
+# connection per message, which costs the client and the kernel about as much as Petrel's work.
 set -euo pipefail
 BENCH_NAME=capture-bench
 . "$(dirname "$(readlink -f "$0")")/petrel-lib.sh"
