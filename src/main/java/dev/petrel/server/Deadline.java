@@ -1,6 +1,7 @@
 package dev.petrel.server;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The time by which one connection's current read or write must finish. The connection arms it
@@ -11,23 +12,28 @@ import java.time.Duration;
  */
 final class Deadline {
     private static final long NONE = Long.MAX_VALUE;
+    /** About 73 years: far enough, and System.nanoTime() plus it cannot overflow. */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE / 4);
 
-    private volatile long at = NONE;
+    private final AtomicLong at = new AtomicLong(NONE);
     private volatile boolean writing;
     private volatile boolean expired;
 
-    /** From now, the next {@code limit} is allowed for a read ({@code writing} false) or a write. */
+    /**
+     * From now, the next {@code limit} is allowed for a read ({@code writing} false) or a write.
+     * May be armed again after it expired (the timeout reply is itself a write that must end).
+     */
     void arm(Duration limit, boolean writing) {
         this.writing = writing;
-        long nanos = limit.isNegative() ? 0 : limit.toNanos(); // toNanos saturates for huge limits
-        at = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        Duration bounded = limit.isNegative() ? Duration.ZERO : limit.compareTo(LONGEST) > 0 ? LONGEST : limit;
+        at.set(System.nanoTime() + bounded.toNanos());
     }
 
     void disarm() {
-        at = NONE;
+        at.set(NONE);
     }
 
-    /** Whether the watch found this deadline passed; once true it stays true. */
+    /** Whether the watch found a deadline passed; once true it stays true. */
     boolean expired() {
         return expired;
     }
@@ -39,11 +45,12 @@ final class Deadline {
 
     /**
      * Called by the watch with {@link System#nanoTime()}: marks the deadline expired when it has
-     * passed, and answers true exactly once.
+     * passed, and answers true once per arming. The compare-and-set leaves alone a deadline the
+     * connection disarmed or armed anew meanwhile.
      */
     boolean expire(long now) {
-        long due = at;
-        if (due == NONE || expired || now - due < 0) return false;
+        long due = at.get();
+        if (due == NONE || now - due < 0 || !at.compareAndSet(due, NONE)) return false;
         expired = true;
         return true;
     }
