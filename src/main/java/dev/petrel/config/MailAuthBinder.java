@@ -42,8 +42,18 @@ final class MailAuthBinder {
                         + "with a [[dkim]] table of that domain and selector");
             }
         }
+        List<String> sealers = new ArrayList<>();
+        for (String sealer : s.strings("trusted_arc_sealers", List.of())) {
+            String domain = sealer.strip().toLowerCase(Locale.ROOT);
+            if (!ConfigBinder.HOSTNAME.matcher(domain).matches() || !domain.contains(".")) {
+                s.problem("trusted_arc_sealers", "\"" + sealer + "\" is not a domain; list the d= domains of ARC sealers you trust, "
+                        + "such as [\"lists.example.org\"]");
+                continue;
+            }
+            sealers.add(domain);
+        }
         s.rejectUnknown();
-        return new MailAuth(verify, authservId, action, keys, arcKey);
+        return new MailAuth(verify, authservId, action, keys, arcKey, sealers);
     }
 
     private static List<DkimKey> keys(JsonNode node, TomlLocator locator, Problems problems, Path baseDir) {

@@ -417,14 +417,22 @@ public record PetrelConfig(
      *                    with every key of its From: domain
      * @param arcSealKey  the [[dkim]] key (an RSA one) that ARC-seals mail we forward: mail from our
      *                    users or networks that carries our own Authentication-Results field; null: no sealing
+     * @param trustedArcSealers ARC-Seal d= domains (lower case) whose recorded dmarc=pass overrides a
+     *                    DMARC failure of mail they forwarded (RFC 8617 7.2); empty: none
      */
     public record MailAuth(boolean verify, String authservId, DmarcAction dmarcAction, List<DkimKey> signingKeys,
-                           DkimKey arcSealKey) {
-        public static final MailAuth DEFAULTS = new MailAuth(true, null, DmarcAction.POLICY, List.of(), null);
+                           DkimKey arcSealKey, List<String> trustedArcSealers) {
+        public static final MailAuth DEFAULTS = new MailAuth(true, null, DmarcAction.POLICY, List.of(), null, List.of());
 
         public MailAuth {
             Objects.requireNonNull(dmarcAction, "dmarcAction");
             signingKeys = List.copyOf(signingKeys);
+            trustedArcSealers = List.copyOf(trustedArcSealers);
+        }
+
+        /** Settings that trust no ARC sealer. */
+        public MailAuth(boolean verify, String authservId, DmarcAction dmarcAction, List<DkimKey> signingKeys, DkimKey arcSealKey) {
+            this(verify, authservId, dmarcAction, signingKeys, arcSealKey, List.of());
         }
 
         /** Settings without ARC sealing. */
@@ -434,7 +442,7 @@ public record PetrelConfig(
 
         /** These settings with verification turned on or off. */
         public MailAuth withVerify(boolean on) {
-            return new MailAuth(on, authservId, dmarcAction, signingKeys, arcSealKey);
+            return new MailAuth(on, authservId, dmarcAction, signingKeys, arcSealKey, trustedArcSealers);
         }
     }
 

@@ -75,8 +75,8 @@ public final class InboundVerifier {
         List<DkimResult> dkimResults = dkim.verify(cleaned);
         // The SPF-authenticated domain (RFC 7489 3.1.2): MAIL FROM's, or HELO's for the null sender.
         DmarcResult dmarcResult = dmarc.evaluate(cleaned, spfResult, spfResult.domain(), dkimResults);
-        // Recorded for whoever reads the header (a DMARC failure of a message forwarded by a trusted
-        // ARC sealer may be overridden by local policy, RFC 8617 7.2); Petrel does not override yet.
+        // Recorded for whoever reads the header; the caller may also let a trusted ARC sealer's
+        // recorded dmarc=pass override a DMARC failure (RFC 8617 7.2, see TrustedForwarders).
         ArcResult arcResult = arc.verify(cleaned);
         MailMessage.HeaderField header = AuthenticationResults.builder(authservId)
                 .spf(spfResult, mailFrom.isEmpty() ? null : mailFrom)

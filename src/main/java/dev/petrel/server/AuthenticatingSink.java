@@ -4,6 +4,7 @@ import dev.petrel.config.PetrelConfig.DmarcAction;
 import dev.petrel.mailauth.InboundVerifier;
 import dev.petrel.mailauth.MailMessage;
 import dev.petrel.mailauth.OutboundSigner;
+import dev.petrel.mailauth.TrustedForwarders;
 import dev.petrel.mailauth.dmarc.DmarcPolicy;
 import dev.petrel.mailauth.dkim.TagList;
 import dev.petrel.mailauth.dmarc.DmarcResult;
@@ -34,21 +35,22 @@ final class AuthenticatingSink implements MessageSink {
     /**
      * What the server does about mail authentication.
      *
-     * @param verifier checks inbound mail, or null when [mail_auth] verify is off
-     * @param signer   signs outbound mail, or null without [[dkim]] keys
+     * @param verifier   checks inbound mail, or null when [mail_auth] verify is off
+     * @param forwarders the ARC sealers whose recorded dmarc=pass overrides a DMARC failure
+     * @param signer     signs outbound mail, or null without [[dkim]] keys
      */
-    record Setup(InboundVerifier verifier, DmarcAction dmarcAction, OutboundSigner signer) {
-        static final Setup OFF = new Setup(null, DmarcAction.NONE, null);
+    record Setup(InboundVerifier verifier, DmarcAction dmarcAction, TrustedForwarders forwarders, OutboundSigner signer) {
+        static final Setup OFF = new Setup(null, DmarcAction.NONE, TrustedForwarders.NONE, null);
     }
 
     /** What this sink does with the message: exactly one of the two is set. */
-    record Work(InboundVerifier verifier, DmarcAction dmarcAction, OutboundSigner signer) {
-        static Work verify(InboundVerifier verifier, DmarcAction action) {
-            return new Work(verifier, action, null);
+    record Work(InboundVerifier verifier, DmarcAction dmarcAction, TrustedForwarders forwarders, OutboundSigner signer) {
+        static Work verify(InboundVerifier verifier, DmarcAction action, TrustedForwarders forwarders) {
+            return new Work(verifier, action, forwarders, null);
         }
 
         static Work sign(OutboundSigner signer) {
-            return new Work(null, null, signer);
+            return new Work(null, null, TrustedForwarders.NONE, signer);
         }
     }
 
@@ -110,6 +112,13 @@ final class AuthenticatingSink implements MessageSink {
         if (!(outcome.dmarc() instanceof DmarcResult.Fail fail)) return Optional.empty();
         DmarcPolicy disposition = fail.policy().disposition();
         String domain = fail.policy().policyDomain();
+        Optional<String> vouched = disposition == DmarcPolicy.NONE ? Optional.empty()
+                : work.forwarders().vouchFor(outcome.arc(), outcome.message());
+        if (vouched.isPresent()) {
+            log.info("{}: DMARC policy of {} ({}) not applied: {} (RFC 8617 7.2); rule=dmarc-arc-override", id(), domain,
+                    disposition.name().toLowerCase(java.util.Locale.ROOT), vouched.get());
+            return Optional.empty();
+        }
         boolean reject = disposition == DmarcPolicy.REJECT && work.dmarcAction() == DmarcAction.POLICY;
         boolean quarantine = !reject && disposition != DmarcPolicy.NONE && work.dmarcAction() != DmarcAction.NONE;
         if (reject) {

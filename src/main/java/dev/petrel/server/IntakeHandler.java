@@ -260,7 +260,8 @@ final class IntakeHandler implements SessionHandler {
         if (ours) return mailAuth.signer() == null ? null : AuthenticatingSink.Work.sign(mailAuth.signer());
         Listener l = listeners.get(session.listenerName());
         boolean mx = l == null || l.mode() == ListenerMode.MX;
-        return mx && mailAuth.verifier() != null ? AuthenticatingSink.Work.verify(mailAuth.verifier(), mailAuth.dmarcAction()) : null;
+        return mx && mailAuth.verifier() != null ? AuthenticatingSink.Work.verify(mailAuth.verifier(), mailAuth.dmarcAction(),
+                mailAuth.forwarders()) : null;
     }
 
     @Override

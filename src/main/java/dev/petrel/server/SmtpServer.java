@@ -6,6 +6,7 @@ import dev.petrel.config.PetrelConfig.TlsMode;
 import dev.petrel.dns.DnsjavaResolver;
 import dev.petrel.dns.Resolver;
 import dev.petrel.mailauth.InboundVerifier;
+import dev.petrel.mailauth.TrustedForwarders;
 import dev.petrel.mailauth.OutboundSigner;
 import dev.petrel.mailauth.arc.ArcSealer;
 import dev.petrel.mailauth.arc.ArcVerifier;
@@ -165,7 +166,7 @@ public final class SmtpServer implements AutoCloseable {
             }
         }
         return new AuthenticatingSink.Setup(m.verify() ? new InboundVerifier(resolver, clock, authservId) : null,
-                m.dmarcAction(), keys.isEmpty() ? null : new OutboundSigner(keys, clock, arc));
+                m.dmarcAction(), new TrustedForwarders(m.trustedArcSealers()), keys.isEmpty() ? null : new OutboundSigner(keys, clock, arc));
     }
 
     public synchronized void start() throws IOException {

@@ -55,6 +55,17 @@ class MailAuthConfigTest {
     }
 
     @Test
+    void trustedArcSealersAreDomainsInLowerCase() throws Exception {
+        assertThat(load("[mail_auth]\ntrusted_arc_sealers = [\"Lists.Example.org\", \"forward.example.net\"]\n").mailAuth().trustedArcSealers())
+                .containsExactly("lists.example.org", "forward.example.net");
+        assertThat(MailAuth.DEFAULTS.trustedArcSealers()).isEmpty();
+        assertThatThrownBy(() -> load("[mail_auth]\n\ntrusted_arc_sealers = [\"not a domain\"]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("petrel.toml:3: ")
+                .hasMessageContaining("\"not a domain\" is not a domain; list the d= domains of ARC sealers you trust");
+    }
+
+    @Test
     void arcSealingNamesOneOfTheDkimKeys() throws Exception {
         Files.writeString(dir.resolve("arc.pem"), "key");
         String dkim = """

@@ -6,6 +6,8 @@ import dev.petrel.config.PetrelConfig.DmarcAction;
 import dev.petrel.config.PetrelConfig.MailAuth;
 import dev.petrel.dns.MemoryResolver;
 import dev.petrel.mailauth.MailMessage;
+import dev.petrel.mailauth.arc.ArcResult;
+import dev.petrel.mailauth.arc.ArcSealer;
 import dev.petrel.mailauth.dkim.DkimKeys;
 import dev.petrel.mailauth.dkim.DkimResult;
 import dev.petrel.mailauth.dkim.DkimSigner;
@@ -122,6 +124,43 @@ class MailAuthIntegrationTest {
         assertThat(server.messages()).isEmpty();
         // Unsigned, from a domain whose SPF fails: refused too.
         assertThat(send("bob@example.org", "From: bob@example.org\r\nSubject: x\r\n\r\nhi\r\n")).startsWith("550 5.7.1 ");
+        assertThat(server.messages()).isEmpty();
+    }
+
+    /**
+     * What a mailing list does: receives example.org's signed mail (DMARC passes there), tags the
+     * subject (which breaks the DKIM signature) and ARC-seals it with what it saw.
+     */
+    private String throughMailingList(KeyPair listKey) {
+        MailMessage original = MailMessage.parse(signedByExampleOrg("Minutes attached.\r\n"));
+        MailMessage tagged = MailMessage.parse(new String(original.bytes(), StandardCharsets.UTF_8)
+                .replace("Subject: signed", "Subject: [team] signed").getBytes(StandardCharsets.UTF_8));
+        ArcSealer list = new ArcSealer(DkimSigningKey.of("lists.example.net", "arc", listKey.getPrivate()), Clock.systemUTC());
+        List<MailMessage.HeaderField> seal = list.seal(tagged,
+                "lists.example.net; dkim=pass header.d=example.org; dmarc=pass header.from=example.org", ArcResult.none());
+        return new String(tagged.prepend(seal).bytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aTrustedArcSealerThatSawDmarcPassOverridesTheRejectOfAForwardedMessage() throws Exception {
+        KeyPair listKey = DkimKeys.generate(2048);
+        dns.addTxt("arc._domainkey.lists.example.net", DkimKeys.keyRecord(listKey.getPublic()));
+        start(new MailAuth(true, null, DmarcAction.POLICY, List.of(), null, List.of("lists.example.net")));
+
+        assertThat(send("team-bounces@lists.example.net", throughMailingList(listKey))).startsWith("250 2.0.0 Ok: queued as ");
+        String stored = text(server.messages().getFirst());
+        String header = stored.substring(0, stored.indexOf("\r\nReceived: "));
+        assertThat(header).as("the result is recorded as it is; only the action is overridden")
+                .contains("dmarc=fail").contains("arc=pass");
+        assertThat(server.messages().getFirst().envelope().quarantine()).isNull();
+    }
+
+    @Test
+    void withoutTrustTheSameForwardedMessageIsRejected() throws Exception {
+        KeyPair listKey = DkimKeys.generate(2048);
+        dns.addTxt("arc._domainkey.lists.example.net", DkimKeys.keyRecord(listKey.getPublic()));
+        start(MailAuth.DEFAULTS);
+        assertThat(send("team-bounces@lists.example.net", throughMailingList(listKey))).startsWith("550 5.7.1 Message rejected by the DMARC policy");
         assertThat(server.messages()).isEmpty();
     }
 
