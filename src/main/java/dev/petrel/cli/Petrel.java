@@ -14,6 +14,7 @@ import dev.petrel.delivery.capture.CaptureTransport;
 import dev.petrel.delivery.capture.InboxRules;
 import dev.petrel.inbox.InboxStore;
 import dev.petrel.inbox.Retention;
+import dev.petrel.inbox.api.InboxAccess;
 import dev.petrel.inbox.api.InboxServer;
 import dev.petrel.mailauth.dkim.DkimVerifier;
 import dev.petrel.delivery.local.MaildirTransport;
@@ -178,14 +179,15 @@ public final class Petrel implements AutoCloseable {
             p.admin.start();
             if (p.inbox != null) {
                 try {
-                    p.inboxServer = InboxServer.start(p.inbox, config.capture().address(), p.faults, p::release);
+                    p.inboxServer = InboxServer.start(p.inbox, config.capture().address(), p.faults, p::release, p.inboxAccess());
                 } catch (RuntimeException e) {
                     throw new IOException("the capture inbox cannot listen on "
                             + dev.petrel.config.ListenerAddress.format(config.capture().address()) + " (" + rootMessage(e)
                             + "); free that port or set [capture] listen to another address", e);
                 }
-                log.info("capture: mail to {} is kept in the test inbox; web UI and API on http://{}:{}/",
-                        config.capture().domains(), config.capture().address().getAddress().getHostAddress(), p.inboxServer.port());
+                log.info("capture: mail to {} is kept in the test inbox; web UI and API on {}://{}:{}/{}",
+                        config.capture().domains(), p.inboxAccess().scheme(), config.capture().address().getAddress().getHostAddress(),
+                        p.inboxServer.port(), config.capture().usersOnly() ? " (Petrel users only)" : "");
             }
         } catch (IOException | RuntimeException e) {
             p.close();
@@ -195,6 +197,12 @@ public final class Petrel implements AutoCloseable {
             log.warn("delivery is off ([delivery] enabled = false, or no config file): accepted mail stays in the queue");
         }
         return p;
+    }
+
+    /** Who may use the capture inbox's UI and API ([capture] auth and tls). */
+    private InboxAccess inboxAccess() {
+        PetrelConfig.Capture c = config.capture();
+        return new InboxAccess(c.usersOnly() ? users : null, c.tls() ? smtp.sslContext() : null);
     }
 
     private static String rootMessage(Throwable e) {

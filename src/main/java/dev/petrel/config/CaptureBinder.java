@@ -56,7 +56,23 @@ final class CaptureBinder {
             }
             inboxBy.add(header ? "header:" + r.substring(7) : r);
         }
+        String auth = s.string("auth", "none");
+        boolean usersOnly = false;
+        switch (auth.strip().toLowerCase(Locale.ROOT)) {
+            case "none" -> { }
+            case "users" -> usersOnly = true;
+            default -> s.invalid("auth", s.take("auth"), "is not valid; use \"users\" (HTTP Basic with the users of "
+                    + "petrel user add) or \"none\"");
+        }
+        boolean tls = s.bool("tls", d.tls());
+        // Anyone who reaches an open inbox reads every captured message and can release it to any
+        // address: off loopback, both the password and TLS (which keeps the password secret) are required.
+        if (enabled && !address.getAddress().isLoopbackAddress() && !(usersOnly && tls)) {
+            s.problem("listen", "[capture] listen = \"" + ListenerAddress.format(address) + "\" is reachable from other "
+                    + "machines, so the inbox needs auth = \"users\" and tls = true (anyone who reaches it could read every "
+                    + "captured message and release it to any address); or listen on 127.0.0.1 behind a proxy that authenticates");
+        }
         s.rejectUnknown();
-        return new Capture(enabled, domains, address, maxMessages, maxAge, inboxBy);
+        return new Capture(enabled, domains, address, maxMessages, maxAge, inboxBy, usersOnly, tls);
     }
 }

@@ -458,9 +458,12 @@ public record PetrelConfig(
      * @param inboxBy     how a message's inbox is chosen, first rule that gives a name wins:
      *                    "header:Name" (that header's value), "tag" (the recipient's +tag),
      *                    "user" (the SMTP AUTH user); none: the inbox "default"
+     * @param usersOnly   the UI and API ask for HTTP Basic credentials of a Petrel user (the SMTP AUTH
+     *                    users); false: open to whoever can connect
+     * @param tls         the UI and API are served over HTTPS with the server's certificate ([tls])
      */
     public record Capture(boolean enabled, List<String> domains, InetSocketAddress address, long maxMessages,
-                          Duration maxAge, List<String> inboxBy) {
+                          Duration maxAge, List<String> inboxBy, boolean usersOnly, boolean tls) {
         public static final List<String> DEFAULT_INBOX_BY = List.of("header:X-Petrel-Inbox", "tag", "user");
         public static final Capture OFF = new Capture(false, List.of("*"),
                 new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 8025), 10_000, Duration.ofDays(7), DEFAULT_INBOX_BY);
@@ -470,6 +473,12 @@ public record PetrelConfig(
             inboxBy = List.copyOf(inboxBy);
             Objects.requireNonNull(address, "address");
             Objects.requireNonNull(maxAge, "maxAge");
+        }
+
+        /** Open, plain HTTP: for an inbox on loopback. */
+        public Capture(boolean enabled, List<String> domains, InetSocketAddress address, long maxMessages, Duration maxAge,
+                       List<String> inboxBy) {
+            this(enabled, domains, address, maxMessages, maxAge, inboxBy, false, false);
         }
 
         /** Whether mail to {@code domain} (lower case) is captured. */
@@ -484,7 +493,7 @@ public record PetrelConfig(
         }
 
         public Capture withEnabled(boolean on) {
-            return new Capture(on, domains, address, maxMessages, maxAge, inboxBy);
+            return new Capture(on, domains, address, maxMessages, maxAge, inboxBy, usersOnly, tls);
         }
     }
 

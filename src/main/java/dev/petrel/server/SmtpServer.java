@@ -236,6 +236,11 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
+    /** The server's TLS context ([tls], or the generated certificate), made on first use. */
+    public SSLContext sslContext() {
+        return sslContext.get();
+    }
+
     public int openConnections() {
         return limiter.open();
     }

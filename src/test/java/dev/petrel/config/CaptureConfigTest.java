@@ -50,6 +50,26 @@ class CaptureConfigTest {
     }
 
     @Test
+    void anInboxReachableFromOtherMachinesNeedsUsersAndTls() throws Exception {
+        String f = dir.resolve("petrel.toml").toString();
+        String needs = f + ":4: [capture] listen = \"0.0.0.0:8025\" is reachable from other machines, so the inbox needs "
+                + "auth = \"users\" and tls = true";
+        assertThatThrownBy(() -> load("[capture]\nenabled = true\n\nlisten = \"0.0.0.0:8025\"\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(needs);
+        assertThatThrownBy(() -> load("[capture]\nenabled = true\nauth = \"users\"\nlisten = \"0.0.0.0:8025\"\n"))
+                .as("a password over plain HTTP is no protection").isInstanceOf(ConfigException.class).hasMessageContaining(needs);
+        assertThatThrownBy(() -> load("[capture]\nenabled = true\ntls = true\nlisten = \"0.0.0.0:8025\"\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(needs);
+
+        Capture open = load("[capture]\nenabled = true\nauth = \"users\"\ntls = true\nlisten = \"0.0.0.0:8025\"\n").capture();
+        assertThat(open.usersOnly()).isTrue();
+        assertThat(open.tls()).isTrue();
+        assertThat(load("[capture]\nenabled = true\n").capture().usersOnly()).as("loopback stays open by default").isFalse();
+        assertThatThrownBy(() -> load("[capture]\nauth = \"htpasswd\"\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(f + ":2: capture.auth = \"htpasswd\" is not valid; use \"users\"");
+    }
+
+    @Test
     void mistakesNameTheirLines() {
         String f = dir.resolve("petrel.toml").toString();
         assertThatThrownBy(() -> load("""

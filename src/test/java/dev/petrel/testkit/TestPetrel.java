@@ -56,7 +56,8 @@ public final class TestPetrel implements AutoCloseable {
         PetrelConfig.Capture cap = config.capture();
         if (cap.enabled()) { // like the listeners: a free port, never the fixed 8025
             config = config.withCapture(new PetrelConfig.Capture(true, cap.domains(),
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), cap.maxMessages(), cap.maxAge(), cap.inboxBy()));
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), cap.maxMessages(), cap.maxAge(), cap.inboxBy(),
+                    cap.usersOnly(), cap.tls()));
         }
         return new TestPetrel(Petrel.start(config));
     }
@@ -77,7 +78,7 @@ public final class TestPetrel implements AutoCloseable {
     /** The base URL of the capture inbox's web UI and API, e.g. {@code http://127.0.0.1:41234}. */
     public String inboxUrl() {
         if (petrel.inboxServer() == null) throw new IllegalStateException("[capture] is not enabled");
-        return "http://127.0.0.1:" + petrel.inboxServer().port();
+        return (petrel.config().capture().tls() ? "https" : "http") + "://127.0.0.1:" + petrel.inboxServer().port();
     }
 
     public void addUser(String name, String password) {

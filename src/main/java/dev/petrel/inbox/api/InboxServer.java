@@ -6,12 +6,18 @@ import dev.petrel.inbox.TooManyWaitersException;
 import dev.petrel.policy.FaultPlan;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -50,7 +56,17 @@ public final class InboxServer implements AutoCloseable {
      * {@code POST /api/v1/message/{ID}/release} when {@code releaser} is not null.
      */
     public static InboxServer start(InboxStore store, InetSocketAddress address, FaultPlan faults, Releaser releaser) {
+        return start(store, address, faults, releaser, InboxAccess.OPEN);
+    }
+
+    /**
+     * As {@link #start(InboxStore, InetSocketAddress, FaultPlan, Releaser)}, with {@code access}
+     * deciding who may use it (HTTP Basic against Petrel's users) and whether it is HTTPS.
+     */
+    public static InboxServer start(InboxStore store, InetSocketAddress address, FaultPlan faults, Releaser releaser,
+                                    InboxAccess access) {
         ApiRoutes routes = new ApiRoutes(store);
+        BasicAuthGuard guard = access.users() == null ? null : new BasicAuthGuard(access.users(), Clock.systemUTC());
         LiveEvents events = LiveEvents.withDefaults(store);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -58,12 +74,16 @@ public final class InboxServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = 16L * 1024 * 1024;
             config.jetty.addConnector((server, httpConfig) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                ServerConnector connector = access.tls() == null
+                        ? new ServerConnector(server, new HttpConnectionFactory(httpConfig))
+                        : new ServerConnector(server, tls(access.tls(), httpConfig), new HttpConnectionFactory(httpConfig));
                 connector.setHost(address.getHostString());
                 connector.setPort(address.getPort());
                 connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
                 return connector;
             });
+            if (guard != null) config.routes.before(guard::check); // first: nothing is served before it
+            config.routes.exception(BasicAuthGuard.Refused.class, (e, ctx) -> e.answer(ctx));
             routes.register(config.routes);
             if (faults != null) new FaultRoutes(faults).register(config.routes);
             if (releaser != null) new ReleaseRoute(store, releaser).register(config.routes);
@@ -88,6 +108,18 @@ public final class InboxServer implements AutoCloseable {
             throw e;
         }
         return new InboxServer(app, events);
+    }
+
+    /**
+     * TLS with {@code context}, the server's own (the [tls] certificate or the generated one). The
+     * host name check of SNI is off: people reach a staging inbox by IP address as often as by name.
+     */
+    private static SslConnectionFactory tls(SSLContext context, HttpConfiguration httpConfig) {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setSslContext(context);
+        factory.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        httpConfig.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+        return new SslConnectionFactory(factory, "http/1.1");
     }
 
     /** The port the server listens on. */
