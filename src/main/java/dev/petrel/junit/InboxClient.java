@@ -3,6 +3,7 @@ package dev.petrel.junit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,10 +28,20 @@ final class InboxClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    private final String authorization; // the Basic header value, or null
 
     /** @param baseUrl e.g. {@code http://127.0.0.1:8025} (a trailing slash is ignored) */
     InboxClient(String baseUrl) {
+        this(baseUrl, null, null, null);
+    }
+
+    /**
+     * @param user     a Petrel user for an inbox with {@code [capture] auth = "users"}, or null
+     * @param password its password
+     * @param tls      the trust for an {@code https} inbox, or null for the JDK's default trust
+     */
+    InboxClient(String baseUrl, String user, String password, SSLContext tls) {
         String b = baseUrl.strip();
         while (b.endsWith("/")) b = b.substring(0, b.length() - 1);
         URI uri;
@@ -42,6 +54,11 @@ final class InboxClient {
             throw new IllegalArgumentException("'" + baseUrl + "' is not the URL of Petrel's inbox; write it as http://127.0.0.1:8025");
         }
         this.base = b;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) builder.sslContext(tls);
+        this.http = builder.build();
+        this.authorization = user == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     String baseUrl() {
@@ -55,7 +72,7 @@ final class InboxClient {
     Optional<JsonNode> await(String query, String after, Duration timeout) {
         String path = "/api/v1/wait?timeout=" + Math.max(1, timeout.toMillis()) + "ms&query=" + encode(query)
                 + (after == null ? "" : "&after=" + encode(after));
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri(path)).timeout(timeout.plus(REQUEST_TIMEOUT)).GET());
+        HttpResponse<String> r = send(request(path, timeout.plus(REQUEST_TIMEOUT)).GET());
         if (r.statusCode() == 408) return Optional.empty();
         return Optional.of(json(expectOk(r, path)));
     }
@@ -70,7 +87,7 @@ final class InboxClient {
     byte[] raw(String id) {
         String path = "/api/v1/message/" + encode(id) + "/raw";
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).build(),
+            HttpResponse<byte[]> r = http.send(request(path, REQUEST_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("GET " + base + path + " answered " + r.statusCode() + ": "
@@ -103,11 +120,18 @@ final class InboxClient {
     /** Deletes every message matching {@code query}, which must not be empty (the server refuses that anyway). */
     void deleteMatching(String query) {
         String path = "/api/v1/search?query=" + encode(query);
-        expectOk(send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).DELETE()), "DELETE " + path);
+        expectOk(send(request(path, REQUEST_TIMEOUT).DELETE()), "DELETE " + path);
     }
 
     private HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT).GET());
+        return send(request(path, REQUEST_TIMEOUT).GET());
+    }
+
+    /** A request to {@code path} with this client's credentials. */
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(timeout);
+        if (authorization != null) b.header("Authorization", authorization);
+        return b;
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

@@ -8,7 +8,15 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +67,9 @@ public final class PetrelInbox implements BeforeAllCallback, AfterAllCallback, B
     private final String remoteUrl;                           // connect(url); null in-process
     private final UnaryOperator<PetrelConfig> customizer;     // inProcess(); null for connect(url)
     private volatile Duration timeout = DEFAULT_TIMEOUT;
+    private volatile String user;             // connect(url) to an inbox with [capture] auth = "users"
+    private volatile String password;
+    private volatile SSLContext trust;        // connect(url) to an https inbox with a certificate the JDK does not trust
 
     private final Object lifecycle = new Object();
     private int users;                        // class contexts (and @Nested ones) that started it
@@ -91,6 +102,36 @@ public final class PetrelInbox implements BeforeAllCallback, AfterAllCallback, B
     public static PetrelInbox connect(String url) {
         InboxClient probe = new InboxClient(Objects.requireNonNull(url, "url")); // checks the URL's form now
         return new PetrelInbox(probe.baseUrl(), null);
+    }
+
+    /**
+     * Logs in to a {@link #connect connected} inbox that has {@code [capture] auth = "users"}, as
+     * this Petrel user (HTTP Basic; use it over {@code https}).
+     */
+    public PetrelInbox withCredentials(String user, String password) {
+        requireConnected("withCredentials");
+        this.user = Objects.requireNonNull(user, "user");
+        this.password = Objects.requireNonNull(password, "password");
+        return this;
+    }
+
+    /**
+     * Trusts exactly the certificate in {@code pemFile} for a {@link #connect connected} {@code https}
+     * inbox, e.g. the one Petrel generated ({@code DATA_DIR/tls/...}); without it the JDK's trust applies.
+     */
+    public PetrelInbox trusting(Path pemFile) {
+        requireConnected("trusting");
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            this.trust = TrustOne.context(certificate);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read a certificate from " + pemFile + ": " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    private void requireConnected(String what) {
+        if (remoteUrl == null) throw new IllegalStateException(what + "() is for PetrelInbox.connect(url); an in-process inbox is open on loopback");
     }
 
     /** The default wait of {@link #await(MailQuery)} (at most 5 minutes, the server's limit). */
@@ -142,7 +183,7 @@ public final class PetrelInbox implements BeforeAllCallback, AfterAllCallback, B
 
     private void start() {
         if (remoteUrl != null) {
-            client = new InboxClient(remoteUrl);
+            client = new InboxClient(remoteUrl, user, password, trust);
             client.newestId(); // fail here, naming the URL, when nothing answers there
             return;
         }
