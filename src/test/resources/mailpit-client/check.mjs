@@ -59,6 +59,16 @@ for (const search of plan.searches) {
 }
 await step("waitForMessage", () => mailpit.waitForMessage({ query: plan.waitQuery }, { timeout: 5000, interval: 100 }));
 await step("listAfterReads", () => mailpit.listMessages());
+await step("info", () => mailpit.getInfo());
+
+// Tags: set (with characters Mailpit strips), list, rename, search by tag, delete.
+await step("setTags", () => mailpit.setTags({ IDs: [plan.id], Tags: ["invoices", "July 2026", "bad/chars!"] }));
+await step("tagsAfterSet", () => mailpit.getTags());
+await step("renameTag", () => mailpit.renameTag("invoices", "billing"));
+await step("tagsAfterRename", () => mailpit.getTags());
+await step("searchByTag", () => mailpit.searchMessages({ query: "tag:billing" }));
+await step("deleteTag", () => mailpit.deleteTag("billing"));
+await step("tagsAfterDelete", () => mailpit.getTags());
 
 await step("setRead", () => mailpit.setReadStatus({ IDs: [plan.readId], Read: true }));
 await step("listAfterSetRead", () => mailpit.listMessages());

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -222,6 +224,92 @@ public final class InboxStore implements AutoCloseable {
             }
             return new MessagePage(all[0], all[1], matching[0], matching[1], from, tags(c), page);
         });
+    }
+
+    /** How many messages carry each tag, by tag (sorted). */
+    public Map<String, Long> tagCounts() {
+        return reads.read(c -> {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT j.value, count(*) FROM messages m, json_each(m.tags_json) j WHERE m.tags_json <> '[]' GROUP BY 1 ORDER BY 1")) {
+                while (rs.next()) counts.put(rs.getString(1), rs.getLong(2));
+            }
+            return counts;
+        });
+    }
+
+    /** The bytes the store takes on disk: the database and its write-ahead log. */
+    public long sizeOnDisk() {
+        long size = 0;
+        for (Path p : List.of(database, database.resolveSibling(database.getFileName() + "-wal"))) {
+            try {
+                if (Files.exists(p)) size += Files.size(p);
+            } catch (IOException e) {
+                // Checkpointing may remove the log between the two calls: it then counts as empty.
+            }
+        }
+        return size;
+    }
+
+    /** Every tag in use, sorted. */
+    public List<String> tags() {
+        return reads.read(InboxStore::tags);
+    }
+
+    /**
+     * Replaces the tags of the messages with these ids (Mailpit's PUT /api/v1/tags); tags are
+     * cleaned as Mailpit cleans them. Returns how many messages were found.
+     */
+    public int setTags(Collection<String> ids, List<String> tags) {
+        List<String> wanted = List.copyOf(ids);
+        List<String> clean = Tags.clean(tags);
+        return join(writer.mutate((c, events) -> {
+            int found = 0;
+            try (PreparedStatement s = c.prepareStatement("UPDATE messages SET tags_json = ?, tags_lc = ? WHERE id = ?")) {
+                for (String id : wanted) {
+                    s.setString(1, Tags.json(clean));
+                    s.setString(2, Tags.searchColumn(clean));
+                    s.setString(3, id);
+                    found += s.executeUpdate();
+                }
+            }
+            return found;
+        }));
+    }
+
+    /** Renames tag {@code from} (any case) to {@code to} on every message; returns how many changed. */
+    public int renameTag(String from, String to) {
+        List<String> cleanTo = Tags.clean(List.of(to));
+        if (cleanTo.isEmpty()) throw new IllegalArgumentException("'" + to + "' has no letters, digits, '-', '.', '_' or spaces left to be a tag");
+        return retag(from, tags -> tags.stream().map(t -> t.equalsIgnoreCase(from) ? cleanTo.getFirst() : t).toList());
+    }
+
+    /** Removes tag {@code tag} (any case) from every message; returns how many changed. */
+    public int deleteTag(String tag) {
+        return retag(tag, tags -> tags.stream().filter(t -> !t.equalsIgnoreCase(tag)).toList());
+    }
+
+    private int retag(String tag, java.util.function.UnaryOperator<List<String>> change) {
+        String needle = Tags.searchColumn(List.of(tag.strip()));
+        if (needle.isEmpty()) return 0;
+        return join(writer.mutate((c, events) -> {
+            Map<String, List<String>> changed = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, tags_json FROM messages WHERE instr(tags_lc, ?) > 0")) {
+                s.setString(1, needle);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) changed.put(rs.getString(1), Tags.clean(change.apply(Tags.fromJson(rs.getString(2)))));
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE messages SET tags_json = ?, tags_lc = ? WHERE id = ?")) {
+                for (Map.Entry<String, List<String>> e : changed.entrySet()) {
+                    s.setString(1, Tags.json(e.getValue()));
+                    s.setString(2, Tags.searchColumn(e.getValue()));
+                    s.setString(3, e.getKey());
+                    s.executeUpdate();
+                }
+            }
+            return changed.size();
+        }));
     }
 
     /** Every inbox that holds a message, by name, with its counts. */

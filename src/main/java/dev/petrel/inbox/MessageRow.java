@@ -79,9 +79,9 @@ final class MessageRow {
         username = facts.authUser() == null ? "" : facts.authUser();
         String bodyText = parsed.text().isEmpty() ? htmlToText(parsed.html()) : parsed.text();
         snippet = snippet(bodyText);
-        tags = tags(message.tags(), parsed);
-        tagsJson = writeJson(stringArray(tags));
-        tagsLc = tags.isEmpty() ? "" : "," + lower(String.join(",", tags)) + ",";
+        tags = Tags.clean(tags(message.tags(), parsed));
+        tagsJson = Tags.json(tags);
+        tagsLc = Tags.searchColumn(tags);
         fromLc = from == null ? "" : addressText(List.of(from));
         toLc = addressText(to);
         ccLc = addressText(cc);

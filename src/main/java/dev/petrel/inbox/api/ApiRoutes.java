@@ -217,7 +217,7 @@ final class ApiRoutes {
         return node;
     }
 
-    private static List<String> ids(JsonNode body, boolean strict) {
+    static List<String> ids(JsonNode body, boolean strict) {
         JsonNode ids = body.get("IDs");
         if (ids == null || ids.isNull()) return List.of();
         if (!ids.isArray()) throw new BadRequest("IDs must be an array of message ID strings");

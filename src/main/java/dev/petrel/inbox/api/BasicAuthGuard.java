@@ -33,6 +33,7 @@ final class BasicAuthGuard {
 
     /** Runs before every request: lets it through, or ends it with 401 or 429. */
     void check(Context ctx) {
+        if (ctx.path().equals(InfoRoutes.LIVE) || ctx.path().equals(InfoRoutes.READY)) return; // health checks say nothing
         String ip = ctx.ip();
         if (failures.count(ip) >= MAX_FAILURES) {
             throw new Refused(429, "too many failed logins from " + ip + "; try again in " + WINDOW.toMinutes() + " minutes", false);

@@ -85,6 +85,8 @@ public final class InboxServer implements AutoCloseable {
             if (guard != null) config.routes.before(guard::check); // first: nothing is served before it
             config.routes.exception(BasicAuthGuard.Refused.class, (e, ctx) -> e.answer(ctx));
             routes.register(config.routes);
+            new TagRoutes(store).register(config.routes);
+            new InfoRoutes(store).register(config.routes);
             if (faults != null) new FaultRoutes(faults).register(config.routes);
             if (releaser != null) new ReleaseRoute(store, releaser).register(config.routes);
             new EventStreamRoute(events).register(config.routes);

@@ -89,6 +89,8 @@ class InboxAccessTest {
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Petrel inbox\", charset=\"UTF-8\"");
         assertThat(anonymous.body()).doesNotContain("for the team");
         assertThat(get("/", null, null).statusCode()).as("the UI too").isEqualTo(401);
+        assertThat(get("/livez", null, null).statusCode()).as("health checks need no password").isEqualTo(200);
+        assertThat(get("/api/v1/tags", null, null).statusCode()).isEqualTo(401);
         assertThat(get("/api/v1/messages", "tester", "wrong").statusCode()).isEqualTo(401);
         assertThat(get("/api/v1/messages", "nobody", "correct horse").statusCode()).isEqualTo(401);
 

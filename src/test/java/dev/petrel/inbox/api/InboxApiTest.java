@@ -74,6 +74,27 @@ class InboxApiTest extends RunningInbox {
     }
 
     @Test
+    void tagEndpointsRefuseWhatTheyCannotDoAndSayWhatToSend() throws Exception {
+        MessageSummary m = store("x", TestMail.mail().subject("tagged"), "a@example.com", Instant.now(), "b@example.org");
+        assertThat(api.put("/api/v1/tags", "{\"Tags\": [\"a\"]}").body()).startsWith("no message IDs given: send {\"IDs\"");
+        assertThat(api.put("/api/v1/tags", "{\"IDs\": [\"" + m.id() + "\"], \"Tags\": \"a\"}").statusCode()).isEqualTo(400);
+        assertThat(api.put("/api/v1/tags", "{\"IDs\": [\"" + m.id() + "\"], \"Tags\": [\"Alpha\", \"alpha\", \"  \"]}").body()).isEqualTo("ok");
+        assertThat(api.getJson("/api/v1/tags")).extracting(JsonNode::asText).as("no duplicates by case, no blanks").containsExactly("Alpha");
+        assertThat(search("tag:alpha")).containsExactly("tagged");
+        assertThat(api.put("/api/v1/tags/Alpha", "{}").statusCode()).isEqualTo(400);
+        assertThat(api.put("/api/v1/tags/Alpha", "{\"Name\": \"!!!\"}").body()).contains("has no letters");
+        assertThat(api.put("/api/v1/tags", "{\"IDs\": [\"" + m.id() + "\"]}").body()).as("no Tags: removes them").isEqualTo("ok");
+        assertThat(api.getJson("/api/v1/tags")).isEmpty();
+        assertThat(search("tag:alpha")).isEmpty();
+    }
+
+    @Test
+    void healthChecksAnswerOk() throws Exception {
+        assertThat(api.get("/livez").body()).isEqualTo("ok");
+        assertThat(api.get("/readyz").body()).isEqualTo("ok");
+    }
+
+    @Test
     void listsEveryInboxWithItsCountsSortedByName() throws Exception {
         assertThat(api.getJson("/api/v1/inboxes").path("inboxes")).isEmpty();
         MessageSummary first = store("signup", TestMail.mail().subject("a"), "a@example.com", Instant.now(), "b@example.org");
@@ -392,7 +413,9 @@ class InboxApiTest extends RunningInbox {
         String yaml = response.body();
         assertThat(yaml).startsWith("openapi: 3.");
         for (String path : List.of("/api/v1/messages:", "/api/v1/search:", "/api/v1/message/{ID}:", "/api/v1/message/{ID}/raw:",
-                "/api/v1/message/{ID}/headers:", "/api/v1/message/{ID}/part/{PartID}:", "/api/v1/wait:", "/api/v1/openapi.yaml:")) {
+                "/api/v1/message/{ID}/headers:", "/api/v1/message/{ID}/part/{PartID}:", "/api/v1/wait:", "/api/v1/openapi.yaml:",
+                "/api/v1/events:", "/api/v1/message/{ID}/release:", "/api/v1/faults:", "/api/v1/faults/{FaultID}:", "/api/v1/inboxes:",
+                "/api/v1/info:", "/api/v1/tags:", "/api/v1/tags/{tag}:", "/livez:", "/readyz:")) {
             assertThat(yaml).as("path %s", path).contains("\n  " + path + "\n");
         }
     }

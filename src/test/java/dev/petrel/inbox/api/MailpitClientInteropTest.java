@@ -312,6 +312,30 @@ class MailpitClientInteropTest {
     }
 
     @Test
+    void getInfoReportsTheCountsAndTheDatabase() {
+        JsonNode info = value("info");
+        assertThat(info.path("Version").asText()).startsWith("Petrel ");
+        assertThat(info.path("Messages").asInt()).isEqualTo(3);
+        assertThat(info.path("Unread").asInt()).isEqualTo(3);
+        assertThat(info.path("Database").asText()).endsWith("inbox.db");
+        assertThat(info.path("DatabaseSize").asLong()).isPositive();
+        assertThat(info.path("RuntimeStats").path("Memory").asLong()).isPositive();
+    }
+
+    @Test
+    void tagsAreSetCleanedListedRenamedSearchedAndDeletedThroughTheClient() {
+        assertThat(value("setTags").asText()).isEqualTo("ok");
+        assertThat(value("tagsAfterSet")).extracting(JsonNode::asText).containsExactly("July 2026", "badchars", "invoices");
+        assertThat(value("renameTag").asText()).isEqualTo("ok");
+        assertThat(value("tagsAfterRename")).extracting(JsonNode::asText).containsExactly("July 2026", "badchars", "billing");
+        assertThat(ids(value("searchByTag"))).containsExactly(invoiceId);
+        assertThat(value("searchByTag").path("messages").get(0).path("Tags")).extracting(JsonNode::asText)
+                .containsExactly("billing", "July 2026", "badchars");
+        assertThat(value("deleteTag").asText()).isEqualTo("ok");
+        assertThat(value("tagsAfterDelete")).extracting(JsonNode::asText).containsExactly("July 2026", "badchars");
+    }
+
+    @Test
     void setReadStatusAndDeletesByIdAndBySearchWork() {
         assertThat(value("setRead").asText()).isEqualTo("ok");
         assertThat(value("listAfterSetRead").path("unread").asInt()).isEqualTo(2);
