@@ -25,7 +25,8 @@ final class QueuedMessage {
     Instant nextAttempt;
     boolean held;
     boolean delayNoticeSent;
-    boolean bounceSent;
+    /** Per recipient: its failure was reported to the sender (a bounce was queued). */
+    final boolean[] failureReported;
     boolean removed;
     int jobsInFlight;
     long generation;
@@ -38,6 +39,7 @@ final class QueuedMessage {
         this.states = new State[n];
         this.last = new DeliveryStatus[n];
         this.tries = new int[n];
+        this.failureReported = new boolean[n];
         java.util.Arrays.fill(states, State.PENDING);
         // Quarantined mail waits for an operator; a later release record in the status log lifts it.
         this.held = envelope.quarantine() != null;
@@ -64,8 +66,19 @@ final class QueuedMessage {
             }
             case StatusRecord.Held h -> held = h.held();
             case StatusRecord.DelayNoticeSent d -> delayNoticeSent = true;
-            case StatusRecord.BounceSent b -> bounceSent = true;
+            case StatusRecord.BounceSent b -> markFailureReported(b.indexes() == null ? inState(State.FAILED) : b.indexes());
         }
+    }
+
+    /** Recipients that failed for good and whose sender has not been told yet. */
+    List<Integer> failedUnreported() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < states.length; i++) if (states[i] == State.FAILED && !failureReported[i]) out.add(i);
+        return out;
+    }
+
+    void markFailureReported(List<Integer> indexes) {
+        for (int i : indexes) if (i >= 0 && i < failureReported.length) failureReported[i] = true;
     }
 
     List<Integer> unfinished() {

@@ -273,17 +273,19 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         }
     }
 
-    /** After the last job of a round: remove, bounce, warn or reschedule. Monitor held. */
+    /** After the last job of a round: bounce, then remove, or warn and reschedule. Monitor held. */
     private void finishRound(QueuedMessage q) {
         Instant now = clock.instant();
         if (!q.finished() && !now.isBefore(q.arrival().plus(config.maxAge()))) expire(q, now);
+        // As Postfix's queue manager does after every round: recipients that failed for good are
+        // reported now, not days later when the last deferred recipient is done.
+        List<Integer> failed = q.failedUnreported();
+        if (!failed.isEmpty()) {
+            if (!queueNotice(q, Notices.Kind.FAILED, failed, now)) return;
+            if (!appendStatus(q, List.of(StatusRecord.bounceSent(now, failed)))) return;
+            q.markFailureReported(failed);
+        }
         if (q.finished()) {
-            List<Integer> failed = q.inState(State.FAILED);
-            if (!failed.isEmpty() && !q.bounceSent) {
-                if (!queueNotice(q, Notices.Kind.FAILED, failed, now)) return;
-                if (!appendStatus(q, List.of(StatusRecord.bounceSent(now)))) return;
-                q.bounceSent = true;
-            }
             remove(q);
             return;
         }

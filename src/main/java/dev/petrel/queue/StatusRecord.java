@@ -3,6 +3,9 @@ package dev.petrel.queue;
 import dev.petrel.message.DeliveryStatus;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * One line of a message's delivery status log, the durable record of what the scheduler did.
@@ -12,7 +15,8 @@ import java.time.Instant;
  * R      millis  attempts                   next try at millis, after this many rounds
  * H / U  millis                             held / released by the operator
  * W      millis                             the delay notice was queued
- * N      millis                             the failure notice (bounce) was queued
+ * N      millis  [index,index...]           the failure notice (bounce) for these recipients was queued
+ *                                           (no list, as older logs have it: for every recipient failed so far)
  * </pre>
  * Unknown or malformed lines are skipped when read, so an older Petrel can read a newer log.
  */
@@ -26,7 +30,8 @@ sealed interface StatusRecord {
 
     record DelayNoticeSent() implements StatusRecord {}
 
-    record BounceSent() implements StatusRecord {}
+    /** @param indexes the recipients the bounce reported, or null for every recipient failed so far */
+    record BounceSent(List<Integer> indexes) implements StatusRecord {}
 
     static String outcome(int index, Instant at, DeliveryStatus s) {
         String kind = switch (s.outcome()) {
@@ -50,8 +55,8 @@ sealed interface StatusRecord {
         return "W\t" + at.toEpochMilli();
     }
 
-    static String bounceSent(Instant at) {
-        return "N\t" + at.toEpochMilli();
+    static String bounceSent(Instant at, List<Integer> indexes) {
+        return "N\t" + at.toEpochMilli() + "\t" + indexes.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     /** Parses a line; null for lines this version does not understand. */
@@ -69,12 +74,18 @@ sealed interface StatusRecord {
                 case "H" -> new Held(true);
                 case "U" -> new Held(false);
                 case "W" -> new DelayNoticeSent();
-                case "N" -> new BounceSent();
+                case "N" -> new BounceSent(f.length < 3 ? null : indexes(f[2]));
                 default -> null;
             };
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static List<Integer> indexes(String field) {
+        List<Integer> out = new ArrayList<>();
+        for (String i : field.strip().split(",")) if (!i.isEmpty()) out.add(Integer.parseInt(i.strip()));
+        return out;
     }
 
     /** Remote replies are kept verbatim except for the characters that would break the line format. */

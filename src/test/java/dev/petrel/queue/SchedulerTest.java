@@ -46,6 +46,8 @@ class SchedulerTest {
     private final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, List<Character>> script = new ConcurrentHashMap<>();
     private final List<Notices.Kind> notices = Collections.synchronizedList(new ArrayList<>());
+    /** Per notice, the recipients it reports on. */
+    private final List<List<String>> noticeRecipients = Collections.synchronizedList(new ArrayList<>());
 
     @AfterEach
     void stop() {
@@ -74,6 +76,7 @@ class SchedulerTest {
 
     private final Notices fakeNotices = (kind, id, env, content, entries, now, until) -> {
         if (env.hasNullSender()) return null;
+        noticeRecipients.add(entries.stream().map(e -> e.recipient().address().toString()).toList());
         notices.add(kind);
         Envelope bounce = new Envelope(null, List.of(Recipient.of(env.sender())), Envelope.BodyType.SEVEN_BIT, false, null,
                 null, null, IpLiteral.parse("127.0.0.1"), "localhost", "bounce", null, now);
@@ -145,6 +148,65 @@ class SchedulerTest {
         assertThat(notices).containsExactly(Notices.Kind.FAILED);
         assertThat(attempts).containsExactly("a@remote.test=P", "sender@client.test=D");
         assertThat(s.show(id)).isEmpty();
+    }
+
+    @Test
+    void aRecipientThatFailsForGoodIsBouncedAtOnceWhileAnotherIsStillRetried() throws Exception {
+        FileSpool spool = new FileSpool(dir.resolve("spool"), 0);
+        script("a@remote.test", "P");
+        script("b@remote.test", "TTTTD");
+        Scheduler s = scheduler(spool, Duration.ofDays(5), Duration.ZERO);
+        QueueId id = submit(spool, s, "a@remote.test", "b@remote.test");
+        await().until(() -> notices.contains(Notices.Kind.FAILED));
+        assertThat(attempts).as("b is still being retried").doesNotContain("b@remote.test=D");
+        assertThat(spool.readStatus(id)).anyMatch(l -> l.startsWith("N\t") && l.endsWith("\t0"));
+        await().until(() -> spool.list().isEmpty());
+        assertThat(attempts).contains("b@remote.test=D");
+        assertThat(notices).as("one bounce, for a only").containsExactly(Notices.Kind.FAILED);
+        assertThat(noticeRecipients).containsExactly(List.of("a@remote.test"));
+    }
+
+    @Test
+    void eachLaterFailureGetsItsOwnBounceAndNobodyIsReportedTwice() throws Exception {
+        FileSpool spool = new FileSpool(dir.resolve("spool"), 0);
+        script("a@remote.test", "P");
+        script("b@remote.test", "TTP");
+        Scheduler s = scheduler(spool, Duration.ofDays(5), Duration.ZERO);
+        submit(spool, s, "a@remote.test", "b@remote.test");
+        await().until(() -> spool.list().isEmpty() && notices.size() == 2);
+        assertThat(noticeRecipients).containsExactly(List.of("a@remote.test"), List.of("b@remote.test"));
+    }
+
+    @Test
+    void aRestartDoesNotReportAFailureTheLogSaysWasReported() throws Exception {
+        FileSpool spool = new FileSpool(dir.resolve("spool"), 0);
+        script("a@remote.test", "P");
+        script("b@remote.test", "TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT");
+        Scheduler first = scheduler(spool, Duration.ofDays(5), Duration.ZERO);
+        QueueId id = submit(spool, first, "a@remote.test", "b@remote.test");
+        await().until(() -> spool.readStatus(id).stream().anyMatch(l -> l.startsWith("N\t")));
+        first.close();
+        assertThat(notices).hasSize(1);
+
+        script.put("b@remote.test", Collections.synchronizedList(new ArrayList<>(List.of('D'))));
+        FileSpool reopened = new FileSpool(dir.resolve("spool"), 0);
+        Scheduler second = scheduler(reopened, Duration.ofDays(5), Duration.ZERO);
+        await().until(() -> reopened.list().isEmpty() && second.size() == 0);
+        assertThat(notices).as("a's bounce went out before the restart, and only then").hasSize(1);
+    }
+
+    @Test
+    void anOlderLogsBounceLineWithoutRecipientsCoversEveryFailureBeforeIt() {
+        assertThat(StatusRecord.parse("N\t1700000000000")).isEqualTo(new StatusRecord.BounceSent(null));
+        assertThat(StatusRecord.parse("N\t1700000000000\t0,2")).isEqualTo(new StatusRecord.BounceSent(List.of(0, 2)));
+        Envelope env = new Envelope(new MailAddress("s", "client.test"), List.of(Recipient.of(new MailAddress("a", "x.test")),
+                Recipient.of(new MailAddress("b", "x.test")), Recipient.of(new MailAddress("c", "x.test"))),
+                Envelope.BodyType.SEVEN_BIT, false, null, null, null, IpLiteral.parse("127.0.0.1"), "h", "test", null, Instant.now());
+        QueuedMessage q = new QueuedMessage(QueueId.generate(System.currentTimeMillis()), env, 10);
+        q.apply(StatusRecord.parse("F\t0\t1\t5.1.1\tmx\t550 no"));
+        q.apply(StatusRecord.parse("N\t2"));
+        q.apply(StatusRecord.parse("F\t2\t3\t5.1.1\tmx\t550 no"));
+        assertThat(q.failedUnreported()).containsExactly(2);
     }
 
     @Test
