@@ -93,11 +93,14 @@ final class DeliveryBinder {
         Duration data = s.duration("data_timeout", Duration.ofMinutes(10), false);
         OutboundTls tls = s.choice("tls", OutboundTls.OPPORTUNISTIC, OutboundTls.class);
         boolean ipv6 = s.bool("ipv6", true);
+        // On by default, as in KumoMTA: a domain that publishes enforce asks for it, and it only
+        // ever defers mail, never sends it anywhere the MX records would not.
+        boolean mtaSts = s.bool("mta_sts", true);
         List<Route> routes = routes(s.tables("route"), tls, relay.localDomains());
         Section smarthostTable = s.table("smarthost");
         Route smarthost = smarthostTable == null ? null : relayRoute(smarthostTable, "*", tls);
         s.rejectUnknown();
-        return new Delivery(enabled, resolver, helo, connect, command, data, tls, routes, smarthost, ipv6);
+        return new Delivery(enabled, resolver, helo, connect, command, data, tls, routes, smarthost, ipv6, mtaSts);
     }
 
     private List<Route> routes(List<Section> tables, OutboundTls defaultTls, List<String> localDomains) {

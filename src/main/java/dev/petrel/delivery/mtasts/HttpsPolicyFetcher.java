@@ -37,6 +37,12 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
     static final int MAX_POLICY_BYTES = 64 * 1024;
     static final int MAX_ADDRESSES = 4;
     public static final int HTTPS_PORT = 443;
+    /**
+     * The fetch happens while a delivery waits, so it is kept short, like postfix-mta-sts-resolver's
+     * few seconds: a policy host that slow is treated as failing (and retried in a few minutes).
+     */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Resolver dns;
     private final boolean ipv6;
