@@ -83,7 +83,8 @@ public final class Petrel implements AutoCloseable {
         // The listeners exist only after start(); the guard asks them at delivery time.
         java.util.concurrent.atomic.AtomicReference<SmtpServer> listeners = new java.util.concurrent.atomic.AtomicReference<>();
         DnsjavaResolver dns = new DnsjavaResolver(delivery.resolver()); // shared by delivery and [[dnsbl]]
-        SSLContext trust = jdkTrust(); // for verified STARTTLS and the MTA-STS policy fetch alike
+        // One trust for verified STARTTLS and the MTA-STS policy fetch alike.
+        SSLContext trust = delivery.caFile() == null ? jdkTrust() : TlsContextFactory.clientContextTrusting(delivery.caFile());
         MtaSts mtaSts = delivery.mtaSts()
                 ? new MtaSts(dns, new HttpsPolicyFetcher(dns, delivery.ipv6(), trust, HttpsPolicyFetcher.HTTPS_PORT,
                         HttpsPolicyFetcher.CONNECT_TIMEOUT, HttpsPolicyFetcher.TIMEOUT),
