@@ -36,20 +36,24 @@ public final class PolicyCache {
     private static final Logger log = LoggerFactory.getLogger(PolicyCache.class);
     /** A domain as a file name: lower-case labels only, so no path tricks ("..", "/") can come from DNS. */
     private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*");
-    private static final Optional<CachedPolicy> NOT_LOADED = Optional.empty();
 
     private final Path dir;
-    private final Map<String, Optional<CachedPolicy>> byDomain = new ConcurrentHashMap<>();
+    /** Only domains that have a policy: most domains have none, and remembering that for each would grow without bound. */
+    private final Map<String, CachedPolicy> byDomain = new ConcurrentHashMap<>();
 
     public PolicyCache(Path dir) {
         this.dir = dir;
     }
 
-    /** The cached policy of {@code domain}, expired or not; read from disk the first time. */
+    /** The cached policy of {@code domain}, expired or not; read from disk while not in memory. */
     public Optional<CachedPolicy> get(String domain) {
         String key = key(domain);
         if (key == null) return Optional.empty();
-        return byDomain.computeIfAbsent(key, this::load);
+        CachedPolicy known = byDomain.get(key);
+        if (known != null) return Optional.of(known);
+        Optional<CachedPolicy> loaded = load(key); // a missing file costs one failed open, no memory
+        loaded.ifPresent(p -> byDomain.putIfAbsent(key, p));
+        return loaded;
     }
 
     /**
@@ -65,7 +69,7 @@ public final class PolicyCache {
         } catch (IOException e) {
             log.warn("mta-sts: cannot save the policy of {} in {}: {}; it applies until restart", key, dir, e.toString());
         }
-        byDomain.put(key, Optional.of(policy));
+        byDomain.put(key, policy);
     }
 
     private Optional<CachedPolicy> load(String key) {
@@ -73,10 +77,10 @@ public final class PolicyCache {
         try {
             return Optional.of(parse(Files.readString(file, StandardCharsets.UTF_8)));
         } catch (NoSuchFileException e) {
-            return NOT_LOADED;
+            return Optional.empty();
         } catch (IOException | InvalidPolicyException | DateTimeParseException e) {
             log.warn("mta-sts: ignoring the cached policy file {}: {}", file, e.getMessage());
-            return NOT_LOADED;
+            return Optional.empty();
         }
     }
 
