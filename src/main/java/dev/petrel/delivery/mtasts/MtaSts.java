@@ -17,7 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Which MTA-STS policy applies to a recipient domain now (RFC 8461 section 5.1):
  * <ol>
  * <li>Ask DNS for {@code _mta-sts.<domain>}. A valid record whose id equals the cached,
- *     unexpired policy's id: use the cached policy, no fetch.</li>
+ *     unexpired policy's id: use the cached policy, no fetch, unless it is older than half its
+ *     max_age (at most {@link #REFRESH_AFTER}): then fetch it again so that its lifetime starts
+ *     anew (RFC 8461 section 10.2: a policy should not lapse while the domain still publishes
+ *     it), keeping the cached one if that fails.</li>
  * <li>A valid record with another id, or nothing usable cached: fetch the policy. Success: cache
  *     it (durably) and use it. Failure (fetch or parse): use the unexpired cached policy if there
  *     is one, else none. A failed fetch is not repeated for the same id for
@@ -31,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MtaSts {
     private static final Logger log = LoggerFactory.getLogger(MtaSts.class);
     static final Duration RETRY_FAILED_FETCH = Duration.ofMinutes(5);
+    static final Duration REFRESH_AFTER = Duration.ofDays(1);
     private static final int MAX_FAILED_FETCHES = 10_000;
 
     private final Resolver dns;
@@ -52,7 +56,7 @@ public final class MtaSts {
         Instant now = clock.instant();
         Optional<CachedPolicy> cached = cache.get(domain).filter(c -> !c.expired(now));
         Optional<CachedPolicy> current = switch (StsTxtRecord.lookup(dns, domain)) {
-            case Discovery.Found found -> cached.isPresent() && cached.get().id().equals(found.id())
+            case Discovery.Found found -> cached.isPresent() && cached.get().id().equals(found.id()) && !dueForRefresh(cached.get(), now)
                     ? cached
                     : fetch(domain, found.id(), now).or(() -> cached);
             case Discovery.Absent absent -> {
@@ -65,6 +69,12 @@ public final class MtaSts {
             }
         };
         return current.map(CachedPolicy::policy).filter(p -> p.mode() != StsPolicy.Mode.NONE);
+    }
+
+    private static boolean dueForRefresh(CachedPolicy p, Instant now) {
+        Duration half = p.policy().maxAge().dividedBy(2);
+        Duration after = half.compareTo(REFRESH_AFTER) < 0 ? half : REFRESH_AFTER;
+        return !now.isBefore(p.fetchedAt().plus(after));
     }
 
     private Optional<CachedPolicy> fetch(String domain, String id, Instant now) {

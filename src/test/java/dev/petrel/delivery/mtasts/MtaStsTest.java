@@ -89,6 +89,24 @@ class MtaStsTest {
     }
 
     @Test
+    void anAgeingPolicyIsRefreshedSoItDoesNotLapseAndAFailedRefreshKeepsIt() {
+        dns.set(new MemoryResolver().txt("_mta-sts.example.com", "v=STSv1; id=1"));
+        served.text = ENFORCE; // max_age one day: refreshed after half a day
+        MtaSts sts = mtaSts();
+        sts.policyFor("example.com");
+        now = now.plus(Duration.ofHours(13));
+        served.text = null;
+        assertThat(sts.policyFor("example.com")).as("refresh failed, still unexpired").map(StsPolicy::mode).contains(Mode.ENFORCE);
+        now = now.plus(MtaSts.RETRY_FAILED_FETCH);
+        served.text = ENFORCE;
+        assertThat(sts.policyFor("example.com")).isPresent();
+        assertThat(served.fetches).hasSize(3);
+        now = now.plus(Duration.ofHours(20)); // 33 hours after the first fetch, 20 after the refresh
+        served.text = null;
+        assertThat(sts.policyFor("example.com")).as("the refresh started a new max_age").map(StsPolicy::mode).contains(Mode.ENFORCE);
+    }
+
+    @Test
     void aSuppressedTxtRecordDoesNotDropTheCachedPolicy() {
         dns.set(new MemoryResolver().txt("_mta-sts.example.com", "v=STSv1; id=1"));
         served.text = ENFORCE;
