@@ -9,6 +9,9 @@ import dev.petrel.delivery.LoopGuard;
 import dev.petrel.delivery.MxResolver;
 import dev.petrel.delivery.Route;
 import dev.petrel.delivery.Router;
+import dev.petrel.delivery.mtasts.HttpsPolicyFetcher;
+import dev.petrel.delivery.mtasts.MtaSts;
+import dev.petrel.delivery.mtasts.PolicyCache;
 import dev.petrel.delivery.Transport;
 import dev.petrel.delivery.capture.CaptureTransport;
 import dev.petrel.delivery.capture.InboxRules;
@@ -40,6 +43,7 @@ import dev.petrel.server.tls.TlsContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,9 +84,16 @@ public final class Petrel implements AutoCloseable {
         // The listeners exist only after start(); the guard asks them at delivery time.
         java.util.concurrent.atomic.AtomicReference<SmtpServer> listeners = new java.util.concurrent.atomic.AtomicReference<>();
         DnsjavaResolver dns = new DnsjavaResolver(delivery.resolver()); // shared by delivery and [[dnsbl]]
+        // One trust for verified STARTTLS and the MTA-STS policy fetch alike.
+        SSLContext trust = delivery.caFile() == null ? jdkTrust() : TlsContextFactory.clientContextTrusting(delivery.caFile());
+        MtaSts mtaSts = delivery.mtaSts()
+                ? new MtaSts(dns, new HttpsPolicyFetcher(dns, delivery.ipv6(), trust, HttpsPolicyFetcher.HTTPS_PORT,
+                        HttpsPolicyFetcher.CONNECT_TIMEOUT, HttpsPolicyFetcher.TIMEOUT),
+                        new PolicyCache(dataDir.resolve("mta-sts")), Clock.systemUTC())
+                : null;
         SmtpTransport remote = new SmtpTransport(delivery, config.queue(), new LoopGuard(
                 new MxResolver(dns, delivery.ipv6()),
-                target -> listeners.get() != null && listeners.get().isOwnAddress(target)));
+                target -> listeners.get() != null && listeners.get().isOwnAddress(target)), trust, mtaSts);
         transports.add(remote);
         Transport local;
         if (config.local().lmtp() != null) {
@@ -114,6 +125,15 @@ public final class Petrel implements AutoCloseable {
                 captured == null ? null : directCapture(captured, capture));
         listeners.set(smtp);
         this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
+    }
+
+    /** The JDK's trust store (cacerts). */
+    private static SSLContext jdkTrust() {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("no default TLS context in this JDK: " + e, e);
+        }
     }
 
     /**

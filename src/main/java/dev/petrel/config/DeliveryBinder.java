@@ -93,11 +93,36 @@ final class DeliveryBinder {
         Duration data = s.duration("data_timeout", Duration.ofMinutes(10), false);
         OutboundTls tls = s.choice("tls", OutboundTls.OPPORTUNISTIC, OutboundTls.class);
         boolean ipv6 = s.bool("ipv6", true);
+        // On by default, as in KumoMTA: a domain that publishes enforce asks for it, and it only
+        // ever defers mail, never sends it anywhere the MX records would not.
+        boolean mtaSts = s.bool("mta_sts", true);
+        Path caFile = caFile(s);
         List<Route> routes = routes(s.tables("route"), tls, relay.localDomains());
         Section smarthostTable = s.table("smarthost");
         Route smarthost = smarthostTable == null ? null : relayRoute(smarthostTable, "*", tls);
         s.rejectUnknown();
-        return new Delivery(enabled, resolver, helo, connect, command, data, tls, routes, smarthost, ipv6);
+        return new Delivery(enabled, resolver, helo, connect, command, data, tls, routes, smarthost, ipv6, mtaSts, caFile);
+    }
+
+    /**
+     * ca_file: must be a file with at least one PEM certificate. Only the PEM marker is checked
+     * here (no crypto while loading); a certificate that cannot be decoded stops startup with its own message.
+     */
+    private Path caFile(Section s) {
+        Path file = s.path("ca_file", null, baseDir);
+        if (file == null) return null;
+        String fix = "; name a PEM file of the CA certificates to trust (-----BEGIN CERTIFICATE-----), "
+                + "relative to the configuration file's directory or absolute";
+        try {
+            if (!Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains("-----BEGIN CERTIFICATE-----")) {
+                s.invalid("ca_file", s.take("ca_file"), "names " + file + ", which holds no PEM certificate" + fix);
+                return null;
+            }
+        } catch (IOException e) {
+            s.invalid("ca_file", s.take("ca_file"), "names " + file + ", which cannot be read (" + e.getClass().getSimpleName() + ")" + fix);
+            return null;
+        }
+        return file;
     }
 
     private List<Route> routes(List<Section> tables, OutboundTls defaultTls, List<String> localDomains) {

@@ -237,12 +237,22 @@ public record PetrelConfig(
      * @param routes         per-domain static routes (like Postfix's transport map), first match wins
      * @param smarthost      when set, every non-local recipient without a static route goes there
      * @param ipv6           also connect to IPv6 addresses of MX hosts
+     * @param mtaSts         apply MTA-STS policies (RFC 8461) of recipient domains to MX delivery
+     * @param caFile         PEM file of the certificates (CAs) trusted for verified TLS and the MTA-STS
+     *                       policy fetch, instead of the JDK's trust store; null: the JDK's
      */
     public record Delivery(boolean enabled, InetSocketAddress resolver, String heloName, Duration connectTimeout,
                            Duration commandTimeout, Duration dataTimeout, OutboundTls tls, List<Route> routes,
-                           Route smarthost, boolean ipv6) {
+                           Route smarthost, boolean ipv6, boolean mtaSts, Path caFile) {
         public Delivery {
             routes = List.copyOf(routes);
+        }
+
+        /** With MTA-STS on and the JDK's trust store, the defaults. */
+        public Delivery(boolean enabled, InetSocketAddress resolver, String heloName, Duration connectTimeout,
+                        Duration commandTimeout, Duration dataTimeout, OutboundTls tls, List<Route> routes,
+                        Route smarthost, boolean ipv6) {
+            this(enabled, resolver, heloName, connectTimeout, commandTimeout, dataTimeout, tls, routes, smarthost, ipv6, true, null);
         }
     }
 

@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * configuration); otherwise its A/AAAA records. A relay whose name has no address is a temporary
  * failure (4.4.4): it is our configuration, and mail should wait for the fix rather than bounce.
  *
- * <p>Not done yet: skipping our own addresses (mail loop detection), MTA-STS and DANE filtering.
+ * <p>Not done here: skipping our own addresses ({@link LoopGuard}), MTA-STS filtering (the SMTP
+ * transport applies {@code delivery.mtasts} policies to these targets), DANE.
  * Thread-safe when the {@link Resolver} is ({@link Random} is).
  */
 public final class MxResolver implements TargetResolver {

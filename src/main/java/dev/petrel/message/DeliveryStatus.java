@@ -15,9 +15,21 @@ import java.util.Objects;
  * @param relay      where it went: {@code host[ip]:port}, or {@code none}, or {@code local}
  * @param remoteReply true when {@code reply} came from the remote server (then bounces call it
  *                   {@code Diagnostic-Code: smtp; ...})
+ * @param mtaSts     the MTA-STS mode that applied to this attempt ({@code enforce}, {@code testing}),
+ *                   for the log line; null when none did. Not stored in the queue: it is a fact
+ *                   about this attempt only.
  */
 public record DeliveryStatus(MailAddress recipient, Outcome outcome, String dsn, String reply, String relay,
-                             boolean remoteReply) {
+                             boolean remoteReply, String mtaSts) {
+    public DeliveryStatus(MailAddress recipient, Outcome outcome, String dsn, String reply, String relay, boolean remoteReply) {
+        this(recipient, outcome, dsn, reply, relay, remoteReply, null);
+    }
+
+    /** This status, marked as made under an MTA-STS policy of {@code mode}. */
+    public DeliveryStatus withMtaSts(String mode) {
+        return new DeliveryStatus(recipient, outcome, dsn, reply, relay, remoteReply, mode);
+    }
+
     public DeliveryStatus {
         Objects.requireNonNull(recipient, "recipient");
         Objects.requireNonNull(outcome, "outcome");

@@ -390,7 +390,8 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
             case PERMANENT_FAILURE -> "bounced";
         };
         double delay = Duration.between(q.arrival(), now).toMillis() / 1000.0;
-        log.info("{}: to=<{}>, relay={}, delay={}, dsn={}, status={} ({})", q.id, s.recipient(), s.relay(),
+        log.info("{}: to=<{}>, relay={}, {}delay={}, dsn={}, status={} ({})", q.id, s.recipient(), s.relay(),
+                s.mtaSts() == null ? "" : "mta-sts=" + s.mtaSts() + ", ",
                 String.format(java.util.Locale.ROOT, "%.2f", delay), s.dsn(), status, s.reply());
     }
 

@@ -30,7 +30,7 @@ class DeliveryConfigTest {
                 Duration.ZERO, 100, 20, Duration.ofSeconds(5), 100));
         // Without a config file every recipient is captured into the test inbox, so nothing ever leaves the machine.
         assertThat(c.delivery()).isEqualTo(new PetrelConfig.Delivery(true, null, "localhost", Duration.ofSeconds(30),
-                Duration.ofMinutes(5), Duration.ofMinutes(10), OutboundTls.OPPORTUNISTIC, List.of(), null, true));
+                Duration.ofMinutes(5), Duration.ofMinutes(10), OutboundTls.OPPORTUNISTIC, List.of(), null, true, true, null));
         assertThat(c.capture()).isEqualTo(PetrelConfig.Capture.OFF.withEnabled(true));
         for (String domain : List.of("gmail.com", "example.org", "localhost", "[192.0.2.1]")) {
             assertThat(new dev.petrel.delivery.Router(List.of("localhost"), c.delivery().routes(), c.delivery().smarthost(),
@@ -86,6 +86,7 @@ class DeliveryConfigTest {
                 data_timeout = 600
                 tls = "verify"
                 ipv6 = false
+                mta_sts = false
 
                 [[delivery.route]]
                 domain = "Partner.Example."
@@ -132,6 +133,7 @@ class DeliveryConfigTest {
                 .containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofMinutes(10));
         assertThat(d.tls()).isEqualTo(OutboundTls.VERIFY);
         assertThat(d.ipv6()).isFalse();
+        assertThat(d.mtaSts()).isFalse();
         assertThat(d.routes()).containsExactly( // file order
                 new Route("partner.example", "127.0.0.1", 2526, false, OutboundTls.NONE, null, null),
                 new Route(".corp.example", "gateway.corp.example", 25, true, OutboundTls.VERIFY, null, null),
@@ -221,6 +223,7 @@ class DeliveryConfigTest {
                 tls = "starttls"
                 ipv6 = 1
                 timeout = "5s"
+                mta_sts = "enforce"
                 """)).containsExactly(
                 file() + ":2: delivery.enabled = \"yes\" is not valid; use true or false (without quotes)",
                 file() + ":3: delivery.resolver = \"dns.example:53\" is a host name; use a numeric IP address (the resolver is what looks names up), "
@@ -229,10 +232,25 @@ class DeliveryConfigTest {
                 file() + ":5: delivery.tls = \"starttls\" is not valid; use \"none\", \"opportunistic\", \"required\" or \"verify\"",
                 file() + ":6: delivery.ipv6 = 1 is not valid; use true or false (without quotes)",
                 file() + ":7: unknown key 'timeout' in [delivery] (known keys: enabled, resolver, helo_name, connect_timeout, "
-                        + "command_timeout, data_timeout, tls, ipv6, route, smarthost)");
+                        + "command_timeout, data_timeout, tls, ipv6, mta_sts, ca_file, route, smarthost)",
+                file() + ":8: delivery.mta_sts = \"enforce\" is not valid; use true or false (without quotes)");
         assertThat(problems("[delivery]\nresolver = \"::1:53\"\n")).containsExactly(
                 file() + ":2: delivery.resolver = \"::1:53\" is not an address: write an IPv6 address in brackets, such as [2001:db8::1]:25; "
                         + "write it as \"127.0.0.1\", \"127.0.0.1:53\" or \"[2001:db8::53]:53\" (port 53 when left out)");
+    }
+
+    @Test
+    void caFileMustHoldAPemCertificate() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        assertThat(load("[delivery]\nca_file = \"ca.pem\"\n").delivery().caFile()).isEqualTo(dir.resolve("ca.pem"));
+        Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n");
+        String fix = "; name a PEM file of the CA certificates to trust (-----BEGIN CERTIFICATE-----), "
+                + "relative to the configuration file's directory or absolute";
+        assertThat(problems("[delivery]\nca_file = \"key.pem\"\n")).containsExactly(
+                file() + ":2: delivery.ca_file = \"key.pem\" names " + dir.resolve("key.pem") + ", which holds no PEM certificate" + fix);
+        assertThat(problems("[delivery]\nca_file = \"missing.pem\"\n")).containsExactly(
+                file() + ":2: delivery.ca_file = \"missing.pem\" names " + dir.resolve("missing.pem")
+                        + ", which cannot be read (NoSuchFileException)" + fix);
     }
 
     @Test

@@ -95,7 +95,7 @@ public final class TestServer implements AutoCloseable {
     /** Receive-side tests look at the spool, so by default nothing is delivered out of it. */
     private static PetrelConfig.Delivery withoutDelivery(PetrelConfig.Delivery d) {
         return new PetrelConfig.Delivery(false, d.resolver(), d.heloName(), d.connectTimeout(), d.commandTimeout(),
-                d.dataTimeout(), d.tls(), d.routes(), d.smarthost(), d.ipv6());
+                d.dataTimeout(), d.tls(), d.routes(), d.smarthost(), d.ipv6(), d.mtaSts(), d.caFile());
     }
 
     public int mxPort() {

@@ -67,6 +67,15 @@ final class ConnectionPool implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Whether {@code key} has idle connections (some may turn out expired at {@link #take}): lets
+     * a caller skip work it only needs before a reuse.
+     */
+    synchronized boolean hasIdle(Object key) {
+        Deque<SmtpConnection> q = idleByKey.get(key);
+        return q != null && !q.isEmpty();
+    }
+
     /** Gives a connection back after a clean transaction (or closes it, see the class comment). */
     void release(Object key, SmtpConnection c) {
         boolean keep;

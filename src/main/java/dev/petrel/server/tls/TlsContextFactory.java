@@ -154,10 +154,21 @@ public final class TlsContextFactory {
     }
 
     /**
+     * A client context that trusts exactly the certificates in {@code pemFile} (and no public CA),
+     * with full certificate checking: {@code [delivery] ca_file}, like Postfix's
+     * {@code smtp_tls_CAfile} without {@code tls_append_default_CA}. Hostname checking is the
+     * caller's: set the endpoint identification algorithm on the socket's parameters.
+     *
+     * @throws TlsSetupException the file holds no certificate or one that cannot be decoded
+     */
+    public static SSLContext clientContextTrusting(Path pemFile) {
+        return clientContextTrusting(KeyMaterial.readCertificates(pemFile).toArray(X509Certificate[]::new));
+    }
+
+    /**
      * A client context that trusts exactly {@code trusted} (and no public CA), with full
      * certificate checking: for tests and {@code petrel doctor} talking to a server that uses the
-     * self-signed certificate. Hostname checking is the caller's: set the endpoint identification
-     * algorithm on the socket's parameters.
+     * self-signed certificate. Hostname checking is the caller's, as above.
      */
     public static SSLContext clientContextTrusting(X509Certificate... trusted) {
         try {
