@@ -86,11 +86,13 @@ public final class Petrel implements AutoCloseable {
         DnsjavaResolver dns = new DnsjavaResolver(delivery.resolver()); // shared by delivery and [[dnsbl]]
         // One trust for verified STARTTLS and the MTA-STS policy fetch alike.
         SSLContext trust = delivery.caFile() == null ? jdkTrust() : TlsContextFactory.clientContextTrusting(delivery.caFile());
-        MtaSts mtaSts = delivery.mtaSts()
-                ? new MtaSts(dns, new HttpsPolicyFetcher(dns, delivery.ipv6(), trust, HttpsPolicyFetcher.HTTPS_PORT,
-                        HttpsPolicyFetcher.CONNECT_TIMEOUT, HttpsPolicyFetcher.TIMEOUT),
-                        new PolicyCache(dataDir.resolve("mta-sts")), Clock.systemUTC())
-                : null;
+        MtaSts mtaSts = null;
+        if (delivery.mtaSts()) {
+            HttpsPolicyFetcher fetcher = new HttpsPolicyFetcher(dns, delivery.ipv6(), trust, HttpsPolicyFetcher.HTTPS_PORT,
+                    HttpsPolicyFetcher.CONNECT_TIMEOUT, HttpsPolicyFetcher.TIMEOUT);
+            transports.add(fetcher); // closed with the transports: it holds an HTTP client's threads once used
+            mtaSts = new MtaSts(dns, fetcher, new PolicyCache(dataDir.resolve("mta-sts")), Clock.systemUTC());
+        }
         SmtpTransport remote = new SmtpTransport(delivery, config.queue(), new LoopGuard(
                 new MxResolver(dns, delivery.ipv6()),
                 target -> listeners.get() != null && listeners.get().isOwnAddress(target)), trust, mtaSts);

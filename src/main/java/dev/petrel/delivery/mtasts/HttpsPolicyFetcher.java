@@ -3,39 +3,49 @@ package dev.petrel.delivery.mtasts;
 import dev.petrel.dns.DnsResult;
 import dev.petrel.dns.Resolver;
 import dev.petrel.server.tls.TlsContextFactory;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Fetches {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (RFC 8461 section 3.3) over a
- * socket it connects itself, so that the name is looked up through Petrel's {@link Resolver} (the
- * configured resolver, or the test DNS server) and never the system's. TLS 1.2 or 1.3 with SNI, a
+ * Fetches {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (RFC 8461 section 3.3) with
+ * Jetty's HTTP client, whose host lookups go through Petrel's {@link Resolver} (the configured
+ * resolver, or the test DNS server), never the system's. TLS 1.2 or 1.3 with SNI and a
  * certificate that chains to {@code trust} and names {@code mta-sts.<domain>} (HTTPS endpoint
- * identification), HTTP/1.1 with {@code Connection: close}, no redirects, only a 200 with
- * {@code text/plain}, at most {@value #MAX_POLICY_BYTES} bytes, and the whole exchange within
- * {@code timeout} (each address also gets at most {@code connectTimeout} to connect). Addresses
- * are tried in order (IPv4 first) until one connects; at most {@value #MAX_ADDRESSES}.
+ * identification); no redirects; only a 200 with {@code text/plain}; at most
+ * {@value #MAX_POLICY_BYTES} bytes; the whole exchange within {@code timeout}. Addresses are tried
+ * in the resolver's order (IPv4 first), at most {@value #MAX_ADDRESSES}.
+ *
+ * <p>The client starts on the first fetch and stops on {@link #close}. Thread-safe.
  */
-public final class HttpsPolicyFetcher implements PolicyFetcher {
+public final class HttpsPolicyFetcher implements PolicyFetcher, AutoCloseable {
     /** RFC 8461 section 3.3 suggests 64 KiB as a sane maximum for a policy. */
     static final int MAX_POLICY_BYTES = 64 * 1024;
     static final int MAX_ADDRESSES = 4;
+    /** A policy answer has a few short header fields; anything near this is not one. */
+    static final int MAX_HEADER_BYTES = 8 * 1024;
     public static final int HTTPS_PORT = 443;
     /**
      * The fetch happens while a delivery waits, so it is kept short, like postfix-mta-sts-resolver's
@@ -46,10 +56,11 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
 
     private final Resolver dns;
     private final boolean ipv6;
-    private final SSLContext trust;
     private final int port;
-    private final Duration connectTimeout;
     private final Duration timeout;
+    private final HttpClient client;
+    private boolean started;
+    private boolean closed;
 
     /**
      * @param trust the trust for the policy host's certificate: the same as for verified STARTTLS
@@ -58,105 +69,116 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
     public HttpsPolicyFetcher(Resolver dns, boolean ipv6, SSLContext trust, int port, Duration connectTimeout, Duration timeout) {
         this.dns = dns;
         this.ipv6 = ipv6;
-        this.trust = trust;
         this.port = port;
-        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setSslContext(trust);
+        tls.setEndpointIdentificationAlgorithm("HTTPS");
+        tls.setIncludeProtocols(TlsContextFactory.PROTOCOLS.toArray(String[]::new));
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        this.client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+        threads.setName("mta-sts-fetch");
+        threads.setDaemon(true); // a fetcher nobody closed must not keep the JVM alive
+        client.setExecutor(threads);
+        client.setScheduler(new ScheduledExecutorScheduler("mta-sts-fetch-timer", true));
+        client.setSocketAddressResolver(this::resolve);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(connectTimeout.toMillis());
+        client.setIdleTimeout(timeout.toMillis());
+        client.setMaxResponseHeadersSize(MAX_HEADER_BYTES);
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Petrel"));
+        client.setName("mta-sts-fetch");
     }
 
     @Override
     public String fetch(String domain) throws IOException {
         String host = "mta-sts." + domain;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        IOException last = null;
-        for (InetAddress address : addresses(host)) {
-            Socket plain = new Socket();
-            try {
-                plain.connect(new InetSocketAddress(address, port), (int) Math.max(1, Math.min(connectTimeout.toMillis(), remainingMillis(deadline))));
-            } catch (IOException e) {
-                plain.close();
-                last = new IOException("connect to " + host + "[" + address.getHostAddress() + "]:" + port + ": " + e.getMessage(), e);
-                continue;
-            }
-            try (SSLSocket tls = handshake(plain, host, deadline)) {
-                return request(tls, host, deadline);
-            } catch (SocketTimeoutException e) {
-                throw new IOException("https://" + host + ": no complete answer within " + timeout.toSeconds() + "s", e);
-            } catch (IOException e) {
-                throw new IOException("https://" + host + ": " + e.getMessage(), e);
-            }
+        String url = "https://" + host + (port == HTTPS_PORT ? "" : ":" + port) + "/.well-known/mta-sts.txt";
+        ContentResponse response;
+        try {
+            var request = started().newRequest(url).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> h.put(HttpHeader.ACCEPT, "text/plain"));
+            response = new CompletableResponseListener(request, MAX_POLICY_BYTES).send()
+                    .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(url + ": interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IOException(url + ": no complete answer within " + timeout.toSeconds() + "s", e);
+        } catch (ExecutionException e) {
+            throw new IOException(url + ": " + explain(e.getCause(), host), e.getCause());
         }
-        throw last;
+        int status = response.getStatus();
+        if (status >= 300 && status < 400) {
+            throw new IOException(url + " answered " + status + " (redirects are not followed, RFC 8461 section 3.3)");
+        }
+        if (status != 200) throw new IOException(url + " answered " + status + ", not 200");
+        String type = response.getMediaType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).equals("text/plain")) {
+            throw new IOException(url + " served " + (type == null ? "no Content-Type" : type) + ", not text/plain");
+        }
+        return response.getContentAsString();
     }
 
-    private List<InetAddress> addresses(String host) throws IOException {
-        List<InetAddress> out = new ArrayList<>();
+    /** Jetty's failures, said the way an operator reads them in the delivery log. */
+    private String explain(Throwable cause, String host) {
+        if (cause instanceof TimeoutException) return "no complete answer within " + timeout.toSeconds() + "s";
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("Buffering capacity") || message.contains("exceeded")) {
+            return "the policy is larger than " + MAX_POLICY_BYTES + " bytes";
+        }
+        if (cause instanceof ConnectException || message.contains("Connection refused")) {
+            return "connect to " + host + " port " + port + ": " + message;
+        }
+        return cause.getClass().getSimpleName() + ": " + message;
+    }
+
+    private synchronized HttpClient started() throws IOException {
+        if (closed) throw new IOException("the MTA-STS fetcher is closed");
+        if (!started) {
+            try {
+                client.start();
+            } catch (Exception e) {
+                throw new IOException("cannot start the HTTPS client: " + e.getMessage(), e);
+            }
+            started = true;
+        }
+        return client;
+    }
+
+    /** The client's host lookups: Petrel's resolver, A then (with IPv6) AAAA. */
+    private void resolve(String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> promise) {
+        List<InetSocketAddress> out = new ArrayList<>();
         String failure = null;
         List<DnsResult<InetAddress>> results = new ArrayList<>(List.of(dns.a(host)));
         if (ipv6) results.add(dns.aaaa(host));
         for (DnsResult<InetAddress> r : results) {
-            out.addAll(r.recordsOrEmpty());
+            for (InetAddress a : r.recordsOrEmpty()) {
+                if (out.size() >= MAX_ADDRESSES) break;
+                // The address carries the name: Jetty takes the TLS peer host (SNI and the
+                // certificate's name check) from it, and an address alone would be checked as an IP.
+                try {
+                    out.add(new InetSocketAddress(InetAddress.getByAddress(host, a.getAddress()), port));
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalStateException("an address from the resolver has a bad length", e);
+                }
+            }
             if (r instanceof DnsResult.TempFail<InetAddress> f) failure = f.reason();
         }
-        if (out.isEmpty()) throw new IOException("no address for " + host + (failure == null ? "" : ": " + failure));
-        return out.stream().limit(MAX_ADDRESSES).toList();
+        if (out.isEmpty()) promise.failed(new IOException("no address for " + host + (failure == null ? "" : ": " + failure)));
+        else promise.succeeded(out);
     }
 
-    private SSLSocket handshake(Socket plain, String host, long deadline) throws IOException {
-        SSLSocket tls = (SSLSocket) trust.getSocketFactory().createSocket(plain, host, port, true);
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (!started) return;
         try {
-            tls.setUseClientMode(true);
-            SSLParameters p = tls.getSSLParameters();
-            p.setProtocols(TlsContextFactory.PROTOCOLS.toArray(String[]::new));
-            p.setServerNames(List.of(new SNIHostName(host)));
-            p.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(p);
-            tls.setSoTimeout((int) remainingMillis(deadline));
-            tls.startHandshake();
-            return tls;
-        } catch (IOException | RuntimeException e) {
-            tls.close();
-            throw e;
-        }
-    }
-
-    private String request(SSLSocket tls, String host, long deadline) throws IOException {
-        OutputStream out = tls.getOutputStream();
-        String hostHeader = port == HTTPS_PORT ? host : host + ":" + port;
-        out.write(("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + hostHeader
-                + "\r\nAccept: text/plain\r\nUser-Agent: Petrel\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = new BufferedInputStream(new DeadlineInput(tls, deadline));
-        return new HttpResponseReader(in, MAX_POLICY_BYTES).readBody();
-    }
-
-    private static long remainingMillis(long deadline) throws SocketTimeoutException {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) throw new SocketTimeoutException("deadline passed");
-        return Math.min(Integer.MAX_VALUE, left);
-    }
-
-    /** Sets the read timeout to what is left before each read, so a server trickling bytes cannot stretch the fetch. */
-    private static final class DeadlineInput extends FilterInputStream {
-        private final Socket socket;
-        private final long deadline;
-
-        DeadlineInput(Socket socket, long deadline) throws IOException {
-            super(socket.getInputStream());
-            this.socket = socket;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public int read() throws IOException {
-            socket.setSoTimeout((int) remainingMillis(deadline));
-            return super.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            socket.setSoTimeout((int) remainingMillis(deadline));
-            return super.read(b, off, len);
+            client.stop();
+        } catch (Exception e) {
+            // Stopping frees threads and sockets; nothing is left to report to anyone.
         }
     }
 }

@@ -24,6 +24,7 @@
  *
  * <p>Threading: {@code MtaSts} and the cache are thread-safe; two deliveries to one domain at the
  * same moment may both fetch, and the last write wins (both are the same policy). The HTTPS fetch
- * is the only socket use outside {@code server} and {@code delivery.smtp}.
+ * is the only socket use outside {@code server} and {@code delivery.smtp}: Jetty's HTTP client,
+ * whose host lookups go through Petrel's resolver.
  */
 package dev.petrel.delivery.mtasts;

@@ -116,6 +116,7 @@ class HttpsPolicyFetcherTest {
         open.add(release::countDown);
         int port = serve(k, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nversion: STSv1\r\n", release);
         HttpsPolicyFetcher fetcher = new HttpsPolicyFetcher(dns(), false, trusting(k), port, Duration.ofSeconds(2), Duration.ofSeconds(1));
+        open.add(fetcher);
         assertThatThrownBy(() -> fetcher.fetch("example.com")).hasMessageContaining("no complete answer within 1s");
     }
 
@@ -123,26 +124,22 @@ class HttpsPolicyFetcherTest {
     void aNameWithoutAddressOrARefusedConnectionFails() throws Exception {
         KeyMaterial k = keys("mta-sts.example.com");
         assertThatThrownBy(() -> fetcher(1, k).fetch("other.example")).hasMessageContaining("no address for mta-sts.other.example");
-        assertThatThrownBy(() -> fetcher(1, k).fetch("example.com")).hasMessageContaining("connect to mta-sts.example.com[127.0.0.1]:1");
+        assertThatThrownBy(() -> fetcher(1, k).fetch("example.com")).hasMessageContaining("connect to mta-sts.example.com port 1: ");
     }
 
     @Test
-    void theResponseReaderBoundsHeaderLinesAndCounts() {
-        String longLine = "HTTP/1.1 200 OK\r\nX: " + "a".repeat(HttpResponseReader.MAX_LINE) + "\r\n\r\n";
-        assertThatThrownBy(() -> read(longLine)).hasMessageContaining("longer than");
-        String many = "HTTP/1.1 200 OK\r\n" + "X: y\r\n".repeat(HttpResponseReader.MAX_HEADERS + 1) + "\r\n";
-        assertThatThrownBy(() -> read(many)).hasMessageContaining("header lines");
-        assertThatThrownBy(() -> read("SSH-2.0-OpenSSH\r\n")).hasMessageContaining("not an HTTP/1.x response");
-        assertThatThrownBy(() -> read("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nshort"))
-                .hasMessageContaining("closed after 5 of 100");
+    void refusesHugeHeadersAndABodyCutShort() throws Exception {
+        KeyMaterial k = keys("mta-sts.example.com");
+        int huge = serve(k, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX: " + "a".repeat(HttpsPolicyFetcher.MAX_HEADER_BYTES)
+                + "\r\nContent-Length: 2\r\n\r\nok");
+        assertThatThrownBy(() -> fetcher(huge, k).fetch("example.com")).isInstanceOf(IOException.class);
+        int notHttp = serve(k, "SSH-2.0-OpenSSH\r\n");
+        assertThatThrownBy(() -> fetcher(notHttp, k).fetch("example.com")).isInstanceOf(IOException.class);
+        int cutShort = serve(k, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nshort");
+        assertThatThrownBy(() -> fetcher(cutShort, k).fetch("example.com")).isInstanceOf(IOException.class);
     }
 
     // ---- helpers
-
-    private static String read(String raw) throws IOException {
-        InputStream in = new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1));
-        return new HttpResponseReader(in, HttpsPolicyFetcher.MAX_POLICY_BYTES).readBody();
-    }
 
     private static String ok(String body) {
         return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
@@ -154,7 +151,9 @@ class HttpsPolicyFetcherTest {
     }
 
     private HttpsPolicyFetcher fetcher(int port, KeyMaterial trusted) {
-        return new HttpsPolicyFetcher(dns(), false, trusting(trusted), port, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        HttpsPolicyFetcher f = new HttpsPolicyFetcher(dns(), false, trusting(trusted), port, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        open.add(f);
+        return f;
     }
 
     private static SSLContext trusting(KeyMaterial k) {
