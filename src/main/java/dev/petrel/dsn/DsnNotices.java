@@ -1,5 +1,6 @@
 package dev.petrel.dsn;
 
+import dev.petrel.message.DeliveryStatus;
 import dev.petrel.message.Envelope;
 import dev.petrel.message.QueueId;
 import dev.petrel.queue.Notices;
@@ -18,11 +19,18 @@ public final class DsnNotices implements Notices {
     @Override
     public Notice build(Kind kind, QueueId id, Envelope envelope, byte[] content, List<Entry> entries, Instant now,
                         Instant retryUntil) {
-        Action action = kind == Kind.FAILED ? Action.FAILED : Action.DELAYED;
         List<DsnEntry> dsn = entries.stream()
-                .map(e -> new DsnEntry(e.recipient(), e.status(), action, now)).toList();
+                .map(e -> new DsnEntry(e.recipient(), e.status(), action(kind, e.status()), now)).toList();
         return builder.notice(id, envelope, content, dsn, now, kind == Kind.DELAYED ? retryUntil : null)
                 .map(b -> new Notice(b.envelope(), b.content()))
                 .orElse(null);
+    }
+
+    private static Action action(Kind kind, DeliveryStatus status) {
+        return switch (kind) {
+            case FAILED -> Action.FAILED;
+            case DELAYED -> Action.DELAYED;
+            case DELIVERED -> status.handoff() == DeliveryStatus.Handoff.RELAYED ? Action.RELAYED : Action.DELIVERED;
+        };
     }
 }

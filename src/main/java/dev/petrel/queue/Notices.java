@@ -13,7 +13,8 @@ import java.util.List;
  * The seam keeps the queue free of MIME details (those live in {@code dsn}).
  */
 public interface Notices {
-    enum Kind { FAILED, DELAYED }
+    /** Failed for good, still being retried, or delivered (NOTIFY=SUCCESS). */
+    enum Kind { FAILED, DELAYED, DELIVERED }
 
     /** One recipient to report on, with its final (or latest) status. */
     record Entry(Recipient recipient, DeliveryStatus status) {}

@@ -27,6 +27,12 @@ final class QueuedMessage {
     boolean delayNoticeSent;
     /** Per recipient: its failure was reported to the sender (a bounce was queued). */
     final boolean[] failureReported;
+    /**
+     * Per recipient: a success was reported, or will not be (NOTIFY=SUCCESS). Not in the status log:
+     * after a restart a delivered recipient counts as reported, since who was to report (the next
+     * hop or we) is not recorded; a crash between a delivery and its notice loses that notice.
+     */
+    final boolean[] successReported;
     boolean removed;
     int jobsInFlight;
     long generation;
@@ -40,6 +46,7 @@ final class QueuedMessage {
         this.last = new DeliveryStatus[n];
         this.tries = new int[n];
         this.failureReported = new boolean[n];
+        this.successReported = new boolean[n];
         java.util.Arrays.fill(states, State.PENDING);
         // Quarantined mail waits for an operator; a later release record in the status log lifts it.
         this.held = envelope.quarantine() != null;
@@ -57,6 +64,7 @@ final class QueuedMessage {
                             ? State.DEFERRED : states[o.index()];
                 };
                 tries[o.index()]++;
+                if (o.outcome() == DeliveryStatus.Outcome.DELIVERED) successReported[o.index()] = true;
                 last[o.index()] = new DeliveryStatus(envelope.recipients().get(o.index()).address(), o.outcome(), o.dsn(),
                         o.reply(), o.relay(), !o.relay().equals("none") && !o.relay().equals("local"));
             }
@@ -75,6 +83,25 @@ final class QueuedMessage {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < states.length; i++) if (states[i] == State.FAILED && !failureReported[i]) out.add(i);
         return out;
+    }
+
+    /**
+     * Recipients delivered this run that asked for a success notice (NOTIFY=SUCCESS) which we must
+     * send: not when the next hop took the request over, never for the null sender.
+     */
+    List<Integer> successUnreported() {
+        List<Integer> out = new ArrayList<>();
+        if (envelope.hasNullSender()) return out;
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] != State.DELIVERED || successReported[i] || last[i] == null) continue;
+            if (last[i].handoff() == DeliveryStatus.Handoff.DSN_PASSED_ON) continue;
+            if (envelope.recipients().get(i).notifyOn().contains(dev.petrel.message.Recipient.Notify.SUCCESS)) out.add(i);
+        }
+        return out;
+    }
+
+    void markSuccessReported(List<Integer> indexes) {
+        for (int i : indexes) successReported[i] = true;
     }
 
     void markFailureReported(List<Integer> indexes) {

@@ -285,6 +285,12 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
             if (!appendStatus(q, List.of(StatusRecord.bounceSent(now, failed)))) return;
             q.markFailureReported(failed);
         }
+        // NOTIFY=SUCCESS (RFC 3461 5.2.2): "delivered" into a mailbox, or "relayed" to a server without DSN.
+        List<Integer> succeeded = q.successUnreported();
+        if (!succeeded.isEmpty()) {
+            if (!queueNotice(q, Notices.Kind.DELIVERED, succeeded, now)) return;
+            q.markSuccessReported(succeeded);
+        }
         if (q.finished()) {
             remove(q);
             return;
@@ -347,7 +353,11 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
                 w.commit();
                 id = w.id();
             }
-            log.info("{}: sender {} notification: {}", q.id, kind == Notices.Kind.FAILED ? "non-delivery" : "delay", id);
+            log.info("{}: sender {} notification: {}", q.id, switch (kind) {
+                case FAILED -> "non-delivery";
+                case DELAYED -> "delay";
+                case DELIVERED -> "delivery";
+            }, id);
             enqueue(id, notice.envelope(), notice.content().length);
             return true;
         } catch (IOException e) {

@@ -339,6 +339,57 @@ class RelayIntegrationTest {
         assertThat(maildir()).hasSize(1);
     }
 
+    // ---- 7b. NOTIFY=SUCCESS (RFC 3461 5.2.2)
+
+    @Test
+    void aSuccessNoticeSaysRelayedWhenTheMxTakesNoDsn() throws Exception {
+        dns.addMx("remote.test", 10, "mx.remote.test").addA("mx.remote.test", MX1);
+        SmtpSink sink = sink(MX1, "-N"); // announces no DSN
+        startPetrel(Settings.DEFAULT);
+
+        send(List.of("bob@remote.test NOTIFY=SUCCESS"), message("bob@remote.test", "tell me"));
+
+        Report report = awaitBounce();
+        assertThat(report.status()).contains("Final-Recipient: rfc822; bob@remote.test", "Action: relayed", "Status: 2.0.0");
+        assertThat(awaitOneMessage(sink).rcptArgs()).singleElement().asString().isEqualTo("<bob@remote.test>");
+        awaitQueueEmpty();
+    }
+
+    @Test
+    void anMxThatOffersDsnGetsNotifySuccessAndWeSendNoNotice() throws Exception {
+        dns.addMx("remote.test", 10, "mx.remote.test").addA("mx.remote.test", MX1);
+        SmtpSink sink = sink(MX1);
+        startPetrel(Settings.DEFAULT);
+
+        send(List.of("bob@remote.test NOTIFY=SUCCESS,FAILURE", "carol@remote.test"), message("bob@remote.test", "pass it on"));
+
+        Captured got = awaitOneMessage(sink);
+        assertThat(got.rcptArgs()).containsExactly("<bob@remote.test> NOTIFY=SUCCESS,FAILURE", "<carol@remote.test>");
+        awaitQueueEmpty(); // a notice would be queued before the message leaves the queue
+        assertThat(maildir()).isEmpty();
+    }
+
+    @Test
+    void aLocalDeliveryAskedForIsReportedAsDeliveredAndOthersAreNot() throws Exception {
+        startPetrel(Settings.DEFAULT);
+
+        send(List.of("alice@local.test NOTIFY=SUCCESS"), message("alice@local.test", "to myself"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(maildir()).hasSize(2));
+        awaitQueueEmpty();
+        List<String> files = new ArrayList<>();
+        for (Path f : maildir()) files.add(Files.readString(f, StandardCharsets.UTF_8));
+        assertThat(files).filteredOn(f -> !f.contains("report-type=delivery-status")).singleElement().asString()
+                .contains("Subject: to myself");
+        String notice = files.stream().filter(f -> f.contains("report-type=delivery-status")).findFirst().orElseThrow();
+        assertThat(notice.replaceAll("\\r?\\n[ \\t]+", " ")).contains("Successful Mail Delivery Report", "Action: delivered",
+                "Final-Recipient: rfc822; alice@local.test", "Status: 2.0.0");
+
+        send(List.of("alice@local.test"), message("alice@local.test", "no notice asked"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(maildir()).hasSize(3));
+        awaitQueueEmpty();
+        assertThat(maildir()).hasSize(3);
+    }
+
     // ---- 8. IPv6
 
     @Test
@@ -430,7 +481,11 @@ class RelayIntegrationTest {
             expect(c.read(), 220);
             expect(c.command("EHLO client.local.test"), 250);
             expect(c.command("MAIL FROM:<" + SENDER + ">"), 250);
-            for (String r : recipients) expect(c.command("RCPT TO:<" + r + ">"), 250);
+            for (String r : recipients) { // "bob@x.test" or "bob@x.test NOTIFY=SUCCESS"
+                int space = r.indexOf(' ');
+                String address = space < 0 ? r : r.substring(0, space);
+                expect(c.command("RCPT TO:<" + address + ">" + (space < 0 ? "" : r.substring(space))), 250);
+            }
             expect(c.command("DATA"), 354);
             StringBuilder wire = new StringBuilder();
             for (String line : message.split("\r\n", -1)) wire.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");

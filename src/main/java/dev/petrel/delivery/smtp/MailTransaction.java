@@ -240,7 +240,10 @@ final class MailTransaction {
     }
 
     private DeliveryStatus status(int i, ClientReply reply) {
-        return Statuses.fromReply(delivery.recipients().get(i).address(), reply, relay);
+        DeliveryStatus s = Statuses.fromReply(delivery.recipients().get(i).address(), reply, relay);
+        // LMTP delivers into the mailbox; an SMTP server reports success itself only if it took NOTIFY (DSN).
+        if (lmtp) return s;
+        return s.withHandoff(c.capabilities().dsn() ? DeliveryStatus.Handoff.DSN_PASSED_ON : DeliveryStatus.Handoff.RELAYED);
     }
 
     private void fillUnresolved(Function<MailAddress, DeliveryStatus> f) {
