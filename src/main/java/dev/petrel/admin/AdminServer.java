@@ -1,5 +1,6 @@
 package dev.petrel.admin;
 
+import dev.petrel.io.DurableFiles;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.petrel.config.PetrelConfig;
@@ -14,13 +15,8 @@ import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -277,23 +273,9 @@ public final class AdminServer implements AutoCloseable {
         return (a.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** Temp file (created 0600, so the token is never readable by others) then rename over the target. */
+    /** Created 0600 (the token is never readable by others), durable once written; see {@link DurableFiles#replace}. */
     private static void writeAtomically(Path dir, String name, String content) throws IOException {
-        Path target = dir.resolve(name);
-        FileAttribute<?>[] attrs = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
-        Path temp = Files.createTempFile(dir, name + ".", ".tmp", attrs);
-        try {
-            Files.writeString(temp, content, StandardCharsets.US_ASCII);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        DurableFiles.replace(dir.resolve(name), content.getBytes(StandardCharsets.US_ASCII), "rw-------");
     }
 
     private static byte[] randomBytes(int n) {

@@ -1,9 +1,9 @@
 package dev.petrel.auth;
 
+import dev.petrel.io.DurableFiles;
 import dev.petrel.protocol.sasl.CredentialStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -11,16 +11,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -308,38 +303,14 @@ public final class UserStore implements CredentialStore {
     private void write(List<String> lines) {
         Path dir = file.toAbsolutePath().getParent();
         byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
-                    PosixFilePermissions.asFileAttribute(
-                            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            tmp = null;
-            // The rename lives in the directory: fsync it too, or a crash may bring back the old file.
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
+            DurableFiles.replace(file, bytes, "rw-------");
         } catch (NoSuchFileException e) {
             throw new UserFileException(file + ": cannot write: directory " + dir + " does not exist", e);
         } catch (AtomicMoveNotSupportedException e) {
             throw new UserFileException(file + ": cannot replace atomically: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UserFileException(file + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a leftover dot-file is harmless
-                }
-            }
         }
         synchronized (reloadLock) {
             snapshot = new Snapshot(load(), stamp());

@@ -1,17 +1,14 @@
 package dev.petrel.delivery.mtasts;
 
+import dev.petrel.io.DurableFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -65,7 +62,7 @@ public final class PolicyCache {
         if (key == null) return;
         try {
             Files.createDirectories(dir);
-            writeAtomically(dir.resolve(key), format(policy).getBytes(StandardCharsets.UTF_8));
+            DurableFiles.replace(dir.resolve(key), format(policy).getBytes(StandardCharsets.UTF_8), null);
         } catch (IOException e) {
             log.warn("mta-sts: cannot save the policy of {} in {}: {}; it applies until restart", key, dir, e.toString());
         }
@@ -107,22 +104,4 @@ public final class PolicyCache {
         return d.length() <= 253 && DOMAIN.matcher(d).matches() ? d : null;
     }
 
-    private static void writeAtomically(Path target, byte[] data) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(data);
-                while (buffer.hasRemaining()) channel.write(buffer);
-                channel.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        // The rename is durable only once the directory entry is on disk.
-        try (FileChannel dirChannel = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-            dirChannel.force(true);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.petrel.server.tls;
 
+import dev.petrel.io.DurableFiles;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -22,14 +23,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -191,34 +187,8 @@ public final class SelfSignedCertificate {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    /**
-     * Replaces {@code target} with {@code data} so that a crash leaves either the old or the new
-     * file, never a torn one. The temporary file gets {@code permissions} before any byte is
-     * written, so the key is never readable by others, not even briefly.
-     */
+    /** The key is created 0600 before any byte is written; see {@link DurableFiles#replace}. */
     static void writeAtomically(Path target, byte[] data, String permissions) throws IOException {
-        Path dir = target.getParent();
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-        Path tmp = posix
-                ? Files.createTempFile(dir, target.getFileName() + ".", ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)))
-                : Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(data);
-                while (buffer.hasRemaining()) channel.write(buffer);
-                channel.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        if (posix) {
-            // The rename is durable only once the directory entry is on disk.
-            try (FileChannel dirChannel = FileChannel.open(dir, StandardOpenOption.READ)) {
-                dirChannel.force(true);
-            }
-        }
+        DurableFiles.replace(target, data, permissions);
     }
 }
