@@ -191,7 +191,8 @@ final class ConfigBinder {
                 s.bool("require_tls", inherit.requireTls()),
                 s.bool("dnsbl", inherit.dnsbl()),
                 s.bool("rate_limits", inherit.rateLimits()),
-                s.bool("reject_non_fqdn_helo", inherit.rejectNonFqdnHelo()));
+                s.bool("reject_non_fqdn_helo", inherit.rejectNonFqdnHelo()),
+                s.bool("reject_unknown_helo", inherit.rejectUnknownHelo()));
         if (policy.requireTls() && tls == TlsMode.NONE) {
             problems.add(s.line("require_tls"), s.displayName() + ": require_tls = true with tls = \"none\" would refuse all mail; "
                     + "set tls = \"starttls\" or \"implicit\", or remove require_tls");

@@ -159,10 +159,18 @@ public record PetrelConfig(
      * @param rateLimits         whether the [rate_limits] message and recipient buckets apply here
      * @param rejectNonFqdnHelo  HELO/EHLO must name a fully qualified domain or an address literal
      *                           (Postfix's reject_invalid_helo_hostname plus reject_non_fqdn_helo_hostname)
+     * @param rejectUnknownHelo  a HELO/EHLO name (not an address literal) must have an A, AAAA or MX
+     *                           record (Postfix's reject_unknown_helo_hostname); trusted networks are exempt
      */
     public record ListenerPolicy(Long maxMessageSize, Integer maxRecipients, Duration greetPause, boolean requireTls,
-                                 boolean dnsbl, boolean rateLimits, boolean rejectNonFqdnHelo) {
-        public static final ListenerPolicy INHERIT = new ListenerPolicy(null, null, null, false, true, true, false);
+                                 boolean dnsbl, boolean rateLimits, boolean rejectNonFqdnHelo, boolean rejectUnknownHelo) {
+        public static final ListenerPolicy INHERIT = new ListenerPolicy(null, null, null, false, true, true, false, false);
+
+        /** Without the DNS check of the HELO name. */
+        public ListenerPolicy(Long maxMessageSize, Integer maxRecipients, Duration greetPause, boolean requireTls,
+                              boolean dnsbl, boolean rateLimits, boolean rejectNonFqdnHelo) {
+            this(maxMessageSize, maxRecipients, greetPause, requireTls, dnsbl, rateLimits, rejectNonFqdnHelo, false);
+        }
 
         public long maxMessageSize(Smtp smtp) {
             return maxMessageSize == null ? smtp.maxMessageSize() : maxMessageSize;

@@ -1,6 +1,10 @@
 package dev.petrel.policy;
 
+import dev.petrel.dns.DnsResult;
+import dev.petrel.dns.Resolver;
 import dev.petrel.message.IpLiteral;
+
+import java.util.List;
 
 import java.util.regex.Pattern;
 
@@ -39,6 +43,26 @@ public final class HeloPolicy {
                     "helo_fqdn");
         }
         return Verdict.ACCEPT;
+    }
+
+    /**
+     * With [[listener]] reject_unknown_helo: a name (not an address literal) that DNS says has no A,
+     * AAAA or MX record gets 450 4.7.1, as Postfix's reject_unknown_helo_hostname with its default
+     * reply code: temporary, since DNS may be fixed. A DNS failure accepts: it never blocks mail.
+     */
+    public static Verdict checkResolves(String name, Resolver dns) {
+        if (name.startsWith("[")) return Verdict.ACCEPT;
+        String host = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (host.isEmpty()) return Verdict.ACCEPT; // the syntax check, if on, has its say
+        boolean unknown = true;
+        for (DnsResult<?> r : List.of(dns.a(host), dns.aaaa(host), dns.mx(host))) {
+            if (r instanceof DnsResult.Found<?> || r instanceof DnsResult.TempFail<?>) {
+                unknown = false;
+                break;
+            }
+        }
+        return unknown ? new Verdict.Defer(450, "4.7.1", "<" + printable(name) + ">: Helo command rejected: Host not found",
+                "helo_unknown") : Verdict.ACCEPT;
     }
 
     private static Verdict invalid(String name) {

@@ -1,5 +1,6 @@
 package dev.petrel.server;
 
+import dev.petrel.dns.Resolver;
 import dev.petrel.message.ClientText;
 import dev.petrel.message.Envelope;
 import dev.petrel.message.MailAddress;
@@ -61,14 +62,17 @@ final class IntakeHandler implements SessionHandler {
     private final Map<String, String> lastRule = new java.util.concurrent.ConcurrentHashMap<>();
     /** Sessions whose messages are quarantined, with the reason; removed when the session closes. */
     private final Map<String, String> quarantined = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Resolver heloDns;
 
     /**
      * @param dnsbl         the block lists to check, or null for none
      * @param listeners     listener name → listener, for the checks that depend on where the client came in
+     * @param heloDns       for [[listener]] reject_unknown_helo; null when no listener asks for it
      */
     IntakeHandler(RelayPolicy relay, Spool spool, AuthThrottle authThrottle, CommitListener listener, DnsblChecker dnsbl,
                   RatePolicy rates, SenderPolicy senders, Map<String, Listener> listeners, AuthenticatingSink.Setup mailAuth,
-                  FaultPlan faults, DirectCapture capture) {
+                  FaultPlan faults, DirectCapture capture, Resolver heloDns) {
+        this.heloDns = heloDns;
         this.capture = capture;
         this.mailAuth = mailAuth;
         this.faults = faults;
@@ -109,8 +113,16 @@ final class IntakeHandler implements SessionHandler {
 
     @Override
     public Optional<Reply> checkHelo(SessionView session, String name) {
-        if (!policy(session).rejectNonFqdnHelo()) return Optional.empty();
-        return reply(session, HeloPolicy.check(name));
+        ListenerPolicy p = policy(session);
+        if (p.rejectNonFqdnHelo()) {
+            Optional<Reply> refusal = reply(session, HeloPolicy.check(name));
+            if (refusal.isPresent()) return refusal;
+        }
+        // Our own networks may name themselves as they like, as Postfix's permit_mynetworks comes first.
+        if (p.rejectUnknownHelo() && heloDns != null && !relay.isTrusted(session.clientAddress())) {
+            return reply(session, HeloPolicy.checkResolves(name, heloDns));
+        }
+        return Optional.empty();
     }
 
     private ListenerPolicy policy(SessionView session) {

@@ -117,7 +117,8 @@ public final class SmtpServer implements AutoCloseable {
         PetrelConfig.Auth auth = config.auth();
         List<PetrelConfig.Dnsbl> dnsbls = config.policy().dnsbls();
         PetrelConfig.MailAuth mailAuth = config.mailAuth();
-        Resolver resolver = dns != null || (dnsbls.isEmpty() && !mailAuth.verify() && mailAuth.arcSealKey() == null) ? dns
+        boolean heloDns = config.listeners().stream().anyMatch(l -> l.policy().rejectUnknownHelo());
+        Resolver resolver = dns != null || (dnsbls.isEmpty() && !mailAuth.verify() && mailAuth.arcSealKey() == null && !heloDns) ? dns
                 : new DnsjavaResolver(config.delivery().resolver());
         DnsblChecker dnsbl = dnsbls.isEmpty() ? null : new DnsblChecker(dnsbls, config.relay().trustedNetworks(),
                 resolver, DnsblChecker.DEFAULT_TIMEOUT, clock);
@@ -128,7 +129,7 @@ public final class SmtpServer implements AutoCloseable {
                 new RatePolicy(rates, config.relay().trustedNetworks(), clock),
                 new SenderPolicy(config.policy().senders(), local),
                 config.listeners().stream().collect(Collectors.toMap(PetrelConfig.Listener::name, l -> l, (x, y) -> x)),
-                mailAuthSetup(config, resolver, loadSigningKeys(config), clock), faults, capture);
+                mailAuthSetup(config, resolver, loadSigningKeys(config), clock), faults, capture, heloDns ? resolver : null);
         CredentialStore guarded = new LockoutCredentialStore(users, throttle::userLocked);
         this.mechanisms = List.of(new PlainMechanism(guarded), new LoginMechanism(guarded), new ScramSha256Mechanism(guarded));
     }

@@ -36,6 +36,7 @@ class ListenerPolicyConfigTest {
                 dnsbl = false
                 rate_limits = false
                 reject_non_fqdn_helo = true
+                reject_unknown_helo = true
 
                 [[listener]]
                 name = "submission"
@@ -43,7 +44,7 @@ class ListenerPolicyConfigTest {
                 mode = "submission"
                 """);
         ListenerPolicy mx = c.listeners().get(0).policy();
-        assertThat(mx).isEqualTo(new ListenerPolicy(5L * 1024 * 1024, 20, Duration.ofSeconds(2), true, false, false, true));
+        assertThat(mx).isEqualTo(new ListenerPolicy(5L * 1024 * 1024, 20, Duration.ofSeconds(2), true, false, false, true, true));
         ListenerPolicy submission = c.listeners().get(1).policy();
         assertThat(submission).isEqualTo(ListenerPolicy.INHERIT);
         assertThat(submission.maxMessageSize(c.smtp())).isEqualTo(10L * 1024 * 1024);

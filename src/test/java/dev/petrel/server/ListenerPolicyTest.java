@@ -3,11 +3,14 @@ package dev.petrel.server;
 import dev.petrel.config.PetrelConfig;
 import dev.petrel.config.PetrelConfig.Listener;
 import dev.petrel.config.PetrelConfig.ListenerPolicy;
+import dev.petrel.message.IpNetwork;
+import dev.petrel.testkit.TestDnsServer;
 import dev.petrel.testkit.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,13 +28,56 @@ class ListenerPolicyTest {
 
     /** The test server with {@code policy} on its mx listener only. */
     private TestServer start(ListenerPolicy policy) throws Exception {
-        return TestServer.start(dir, c -> {
-            List<Listener> ls = new ArrayList<>();
-            for (Listener l : c.listeners()) {
-                ls.add(l.name().equals("smtp") ? new Listener(l.name(), l.address(), l.mode(), l.tls(), policy) : l);
+        return TestServer.start(dir, c -> start(c, policy));
+    }
+
+    private static PetrelConfig start(PetrelConfig c, ListenerPolicy policy) {
+        List<Listener> ls = new ArrayList<>();
+        for (Listener l : c.listeners()) {
+            ls.add(l.name().equals("smtp") ? new Listener(l.name(), l.address(), l.mode(), l.tls(), policy) : l);
+        }
+        return c.withListeners(ls);
+    }
+
+    @Test
+    void rejectUnknownHeloDefersANameDnsDoesNotKnowButNotOurNetworksOrAddressLiterals() throws Exception {
+        ListenerPolicy unknownHelo = new ListenerPolicy(null, null, null, false, true, true, false, true);
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.addA("mail.client.test", "192.0.2.10").addMx("mx-only.client.test", 10, "mail.client.test")
+                    .servfail("broken.client.test");
+            try (TestServer server = TestServer.start(dir, c -> {
+                PetrelConfig withPolicy = start(c, unknownHelo);
+                PetrelConfig.Delivery d = withPolicy.delivery();
+                PetrelConfig withDns = withPolicy.withDelivery(withPolicy.queue(), new PetrelConfig.Delivery(d.enabled(), dns.address(),
+                        d.heloName(), d.connectTimeout(), d.commandTimeout(), d.dataTimeout(), d.tls(), d.routes(), d.smarthost(),
+                        d.ipv6()), withPolicy.local(), withPolicy.admin());
+                return new PetrelConfig(withDns.source(), withDns.server(), withDns.smtp(), withDns.tls(), withDns.listeners(),
+                        new PetrelConfig.Relay(c.relay().localDomains(), List.of(IpNetwork.parse("127.0.0.2/32"))), withDns.auth(),
+                        withDns.queue(), withDns.delivery(), withDns.local(), withDns.admin(), withDns.policy(), withDns.mailAuth());
+            })) {
+                assertThat(helo(server, null, "nowhere.client.test"))
+                        .isEqualTo("450 4.7.1 <nowhere.client.test>: Helo command rejected: Host not found");
+                assertThat(helo(server, null, "mail.client.test")).startsWith("250");
+                assertThat(helo(server, null, "mx-only.client.test")).startsWith("250");
+                assertThat(helo(server, null, "[192.0.2.10]")).startsWith("250");
+                assertThat(helo(server, null, "broken.client.test")).as("a DNS failure never blocks mail").startsWith("250");
+                assertThat(helo(server, InetAddress.getByName("127.0.0.2"), "nowhere.client.test"))
+                        .as("a trusted network is exempt").startsWith("250");
+                assertThat(helo(server.submissionPort(), null, "nowhere.client.test"))
+                        .as("the other listeners keep the global settings").startsWith("250");
             }
-            return c.withListeners(ls);
-        });
+        }
+    }
+
+    private static String helo(TestServer server, InetAddress from, String name) throws Exception {
+        return helo(server.mxPort(), from, name);
+    }
+
+    private static String helo(int port, InetAddress from, String name) throws Exception {
+        try (SmtpTestClient c = from == null ? SmtpTestClient.connect(port) : SmtpTestClient.connect(port, from)) {
+            assertThat(c.read().code()).isEqualTo(220);
+            return c.command("EHLO " + name).lines().getFirst();
+        }
     }
 
     @Test
