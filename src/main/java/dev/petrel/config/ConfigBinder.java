@@ -197,11 +197,36 @@ final class ConfigBinder {
             problems.add(s.line("require_tls"), s.displayName() + ": require_tls = true with tls = \"none\" would refuse all mail; "
                     + "set tls = \"starttls\" or \"implicit\", or remove require_tls");
         }
+        List<IpNetwork> proxyFrom = proxyFrom(s);
         int line = locator.line(s.path());
         if (!s.has("name")) problems.add(line, s.displayName() + " has no name; add name = \"smtp\" (any short, unique name for logs)");
         if (!s.has("address")) problems.add(line, s.displayName() + " has no address; add address = \"127.0.0.1:2525\" (" + ListenerAddress.HINT + ")");
         s.rejectUnknown();
-        return name == null || address == null ? null : new Listener(name, address, mode, tls, policy);
+        return name == null || address == null ? null : new Listener(name, address, mode, tls, policy, proxyFrom);
+    }
+
+    /**
+     * proxy_protocol and proxy_from: the load balancers allowed to name the client. Without the list
+     * anyone could claim any address and relay as a trusted network, so it is required.
+     */
+    private static List<IpNetwork> proxyFrom(Section s) {
+        boolean on = s.bool("proxy_protocol", false);
+        List<IpNetwork> from = new ArrayList<>();
+        for (String n : s.strings("proxy_from", List.of())) {
+            try {
+                from.add(IpNetwork.parse(n));
+            } catch (IllegalArgumentException e) {
+                s.invalid("proxy_from", s.take("proxy_from"), "is not valid: " + e.getMessage());
+            }
+        }
+        if (on && from.isEmpty()) {
+            s.problem("proxy_protocol", s.displayName() + ": proxy_protocol = true needs proxy_from, the addresses of your load "
+                    + "balancers (such as [\"10.0.0.5/32\"]); without it anyone could claim any client address");
+        }
+        if (!on && !from.isEmpty()) {
+            s.problem("proxy_from", s.displayName() + ": proxy_from is set but proxy_protocol is not; add proxy_protocol = true");
+        }
+        return on ? from : List.of();
     }
 
     /** Names must differ, and two listeners cannot bind the same port on overlapping addresses. */

@@ -136,14 +136,29 @@ public record PetrelConfig(
      * @param mode    what the listener accepts
      * @param tls     how TLS is offered
      */
-    public record Listener(String name, InetSocketAddress address, ListenerMode mode, TlsMode tls, ListenerPolicy policy) {
+    public record Listener(String name, InetSocketAddress address, ListenerMode mode, TlsMode tls, ListenerPolicy policy,
+                           List<IpNetwork> proxyFrom) {
         /** A listener with the global settings and the default checks. */
         public Listener(String name, InetSocketAddress address, ListenerMode mode, TlsMode tls) {
             this(name, address, mode, tls, ListenerPolicy.INHERIT);
         }
 
+        /** A listener that clients reach directly (no PROXY protocol). */
+        public Listener(String name, InetSocketAddress address, ListenerMode mode, TlsMode tls, ListenerPolicy policy) {
+            this(name, address, mode, tls, policy, List.of());
+        }
+
         public Listener {
             Objects.requireNonNull(policy, "policy");
+            proxyFrom = List.copyOf(proxyFrom);
+        }
+
+        /**
+         * With {@code proxy_protocol}: connections come from a load balancer that sends the PROXY
+         * protocol header first, and only from these networks; the client it names is the client.
+         */
+        public boolean proxyProtocol() {
+            return !proxyFrom.isEmpty();
         }
     }
 

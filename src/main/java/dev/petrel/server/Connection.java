@@ -38,6 +38,8 @@ final class Connection implements Runnable {
     private static final int READ_BUFFER = 8 * 1024;
 
     private final Socket plain;
+    /** The client: the socket's peer, or the one a load balancer named in its PROXY header. */
+    private final InetSocketAddress client;
     private final ListenerContext listener;
     private final String sessionId;
     private final Function<TlsInfo, ServerSession> sessions;
@@ -48,10 +50,11 @@ final class Connection implements Runnable {
     private final Deadline deadline = new Deadline();
     private Socket socket;
 
-    Connection(Socket socket, ListenerContext listener, String sessionId,
+    Connection(Socket socket, InetSocketAddress client, ListenerContext listener, String sessionId,
                Function<TlsInfo, ServerSession> sessions, Supplier<Optional<Reply>> connectCheck, Runnable onClose,
                DataRateMeter dataRate, Clock clock) {
         this.plain = socket;
+        this.client = client;
         this.socket = socket;
         this.listener = listener;
         this.sessionId = sessionId;
@@ -64,8 +67,9 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
-        InetSocketAddress remote = (InetSocketAddress) plain.getRemoteSocketAddress();
-        String client = ReceivedHeader.addressLiteral(remote.getAddress()) + ":" + remote.getPort();
+        InetSocketAddress peer = (InetSocketAddress) plain.getRemoteSocketAddress();
+        String client = ReceivedHeader.addressLiteral(this.client.getAddress()) + ":" + this.client.getPort()
+                + (peer.equals(this.client) ? "" : " via " + ReceivedHeader.addressLiteral(peer.getAddress()));
         log.info("{}: connect from {} to {}", sessionId, client, listener.name());
         ServerSession session = null;
         String end = "disconnect";

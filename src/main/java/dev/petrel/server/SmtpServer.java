@@ -1,18 +1,17 @@
 package dev.petrel.server;
 
-import dev.petrel.config.PetrelConfig;
 import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.TlsMode;
+import dev.petrel.config.PetrelConfig;
 import dev.petrel.dns.DnsjavaResolver;
 import dev.petrel.dns.Resolver;
 import dev.petrel.mailauth.InboundVerifier;
-import dev.petrel.mailauth.TrustedForwarders;
 import dev.petrel.mailauth.OutboundSigner;
+import dev.petrel.mailauth.TrustedForwarders;
 import dev.petrel.mailauth.arc.ArcSealer;
 import dev.petrel.mailauth.arc.ArcVerifier;
 import dev.petrel.mailauth.dkim.DkimKeys;
 import dev.petrel.mailauth.dkim.DkimSigningKey;
-import java.io.UncheckedIOException;
 import dev.petrel.policy.DnsblChecker;
 import dev.petrel.policy.FaultPlan;
 import dev.petrel.policy.LocalRecipients;
@@ -20,6 +19,7 @@ import dev.petrel.policy.LockoutCredentialStore;
 import dev.petrel.policy.RatePolicy;
 import dev.petrel.policy.RelayPolicy;
 import dev.petrel.policy.SenderPolicy;
+import dev.petrel.protocol.ReceivedHeader;
 import dev.petrel.protocol.Replies;
 import dev.petrel.protocol.ServerSession;
 import dev.petrel.protocol.SessionLimits;
@@ -34,8 +34,9 @@ import dev.petrel.queue.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -50,6 +51,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * Runs every configured listener. {@link #start()} binds all sockets before it returns (so a port
@@ -60,6 +62,8 @@ public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("petrel.smtpd");
     /** A large accept backlog: OpenSMTPD's 5 collapses under bursts of new connections. */
     private static final int BACKLOG = 4096;
+    /** How long a load balancer may take to send its PROXY header. */
+    static final Duration PROXY_HEADER_TIMEOUT = Duration.ofSeconds(10);
     private static final String ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final PetrelConfig config;
@@ -192,7 +196,7 @@ public final class SmtpServer implements AutoCloseable {
                     policy.maxMessageSize(smtp), policy.maxRecipients(smtp),
                     smtp.bareLineEndings() == PetrelConfig.BareLineEndings.REJECT,
                     smtp.longLines() == PetrelConfig.LongLines.REJECT, smtp.maxErrors(), sessionLimits());
-            Thread.ofPlatform().name("accept-" + l.name()).daemon(true).start(() -> acceptLoop(ss, lc, settings, policy));
+            Thread.ofPlatform().name("accept-" + l.name()).daemon(true).start(() -> acceptLoop(ss, l, lc, settings));
             log.info("listening on {} ({}, mode={}, tls={})", ss.getLocalSocketAddress(), l.name(),
                     l.mode().name().toLowerCase(), l.tls().name().toLowerCase());
         }
@@ -246,7 +250,7 @@ public final class SmtpServer implements AutoCloseable {
         return limiter.open();
     }
 
-    private void acceptLoop(ServerSocket ss, ListenerContext lc, SessionSettings settings, PetrelConfig.ListenerPolicy policy) {
+    private void acceptLoop(ServerSocket ss, PetrelConfig.Listener l, ListenerContext lc, SessionSettings settings) {
         while (!closed) {
             Socket s;
             try {
@@ -257,29 +261,71 @@ public final class SmtpServer implements AutoCloseable {
                 pauseAfterAcceptFailure(); // e.g. out of file descriptors: do not spin
                 continue;
             }
-            var ip = s.getInetAddress();
-            if (!connectionRate.admit(ip)) {
-                Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_NEW_CONNECTIONS_FROM_IP));
-                continue;
+            InetSocketAddress peer = (InetSocketAddress) s.getRemoteSocketAddress();
+            if (!l.proxyProtocol()) {
+                admit(s, peer, lc, settings, l.policy());
+            } else if (l.proxyFrom().stream().noneMatch(n -> n.contains(peer.getAddress()))) {
+                // Only the listed load balancers may name a client; anyone else could claim to be trusted.
+                log.warn("{}: connection from {} refused: not in proxy_from", lc.name(), ReceivedHeader.addressLiteral(peer.getAddress()));
+                closeQuietly(s);
+            } else {
+                Thread.ofVirtual().start(() -> {
+                    InetSocketAddress client = proxiedClient(s, peer, lc);
+                    if (client != null) admit(s, client, lc, settings, l.policy());
+                });
             }
-            switch (limiter.acquire(ip)) {
-                case TOO_MANY -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS));
-                case TOO_MANY_FROM_IP -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS_FROM_IP));
-                case ADMITTED -> {
-                    String id = sessionId();
-                    Connection[] self = new Connection[1];
-                    self[0] = new Connection(s, lc, id,
-                            tls -> new ServerSession(settings, handler, clock, id, ip, tls),
-                            // Submission clients may sit on listed dynamic IPs; they authenticate instead.
-                            () -> settings.authRequired() || !policy.dnsbl() ? Optional.empty() : handler.checkConnect(id, ip),
-                            () -> {
-                                limiter.release(ip);
-                                open.remove(self[0]);
-                            }, new DataRateMeter(config.policy().limits().minDataRate(), dataRateGrace, this::busy), clock);
-                    open.add(self[0]);
-                    Thread.ofVirtual().name("smtp-" + id).start(self[0]);
-                }
+        }
+    }
+
+    /** The client a load balancer names in its PROXY header, or null (logged, socket closed) when it sent none. */
+    private InetSocketAddress proxiedClient(Socket s, InetSocketAddress peer, ListenerContext lc) {
+        try {
+            // One timed read per connection, and only behind a load balancer: the header comes at once or not at all.
+            s.setSoTimeout((int) PROXY_HEADER_TIMEOUT.toMillis());
+            InetSocketAddress client = ProxyHeader.read(s.getInputStream(), peer);
+            s.setSoTimeout(0);
+            return client;
+        } catch (IOException e) {
+            log.warn("{}: connection from {} closed: bad PROXY header ({})", lc.name(), ReceivedHeader.addressLiteral(peer.getAddress()),
+                    e.getMessage());
+            closeQuietly(s);
+            return null;
+        }
+    }
+
+    /** Rate and connection limits for {@code client}, then its session on a virtual thread of its own. */
+    private void admit(Socket s, InetSocketAddress client, ListenerContext lc, SessionSettings settings,
+                       PetrelConfig.ListenerPolicy policy) {
+        InetAddress ip = client.getAddress();
+        if (!connectionRate.admit(ip)) {
+            Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_NEW_CONNECTIONS_FROM_IP));
+            return;
+        }
+        switch (limiter.acquire(ip)) {
+            case TOO_MANY -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS));
+            case TOO_MANY_FROM_IP -> Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.TOO_MANY_CONNECTIONS_FROM_IP));
+            case ADMITTED -> {
+                String id = sessionId();
+                Connection[] self = new Connection[1];
+                self[0] = new Connection(s, client, lc, id,
+                        tls -> new ServerSession(settings, handler, clock, id, ip, tls),
+                        // Submission clients may sit on listed dynamic IPs; they authenticate instead.
+                        () -> settings.authRequired() || !policy.dnsbl() ? Optional.empty() : handler.checkConnect(id, ip),
+                        () -> {
+                            limiter.release(ip);
+                            open.remove(self[0]);
+                        }, new DataRateMeter(config.policy().limits().minDataRate(), dataRateGrace, this::busy), clock);
+                open.add(self[0]);
+                Thread.ofVirtual().name("smtp-" + id).start(self[0]);
             }
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // Nothing to tell a peer we are dropping.
         }
     }
 

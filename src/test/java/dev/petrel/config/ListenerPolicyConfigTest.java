@@ -62,4 +62,31 @@ class ListenerPolicyConfigTest {
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("petrel.toml:7: [[listener]] #1: require_tls = true with tls = \"none\" would refuse all mail");
     }
+
+    @Test
+    void proxyProtocolNeedsTheBalancersAndTheBalancersNeedProxyProtocol() throws Exception {
+        PetrelConfig c = load("""
+                [[listener]]
+                name = "mx"
+                address = "127.0.0.1:2525"
+                proxy_protocol = true
+                proxy_from = ["10.0.0.5/32", "10.0.1.0/24"]
+                """);
+        assertThat(c.listeners().getFirst().proxyProtocol()).isTrue();
+        assertThat(c.listeners().getFirst().proxyFrom()).hasSize(2);
+        assertThatThrownBy(() -> load("""
+                [[listener]]
+                name = "mx"
+                address = "127.0.0.1:2525"
+                proxy_protocol = true
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("petrel.toml:6: [[listener]] #1: proxy_protocol = true needs proxy_from");
+        assertThatThrownBy(() -> load("""
+                [[listener]]
+                name = "mx"
+                address = "127.0.0.1:2525"
+                proxy_from = ["10.0.0.5/32"]
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("petrel.toml:6: [[listener]] #1: proxy_from is set but proxy_protocol is not");
+    }
 }
