@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "petrel", mixinStandardHelpOptions = true, version = "Petrel 0.1.0",
         description = "A mail transfer agent: SMTP in, a durable spool, relay out.",
         subcommands = {ServeCommand.class, ConfigCommand.class, UserCommand.class, QueueCommand.class,
-                AuthCommand.class, DkimCommand.class})
+                AuthCommand.class, DkimCommand.class, SendmailCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

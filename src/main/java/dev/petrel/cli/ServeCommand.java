@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
 /** {@code petrel serve}: runs the SMTP listeners in the foreground until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run Petrel in the foreground. Without --config: safe embedded defaults on 127.0.0.1 "
-                + "(SMTP 2525, submission 2587 with STARTTLS, submissions 2465), data in ./petrel-data, delivery off.")
+                + "(SMTP 2525, submission 2587 with STARTTLS, submissions 2465), data in ./petrel-data, and capture mode: "
+                + "every message is kept in the test inbox (web UI and API on http://127.0.0.1:8025), nothing leaves the machine.")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("petrel");
 
