@@ -159,7 +159,8 @@ public final class Petrel implements AutoCloseable {
         }
     }
 
-    private static MailAddress parseAddress(String text) {
+    /** An address as a user writes it (no angle brackets needed); IllegalArgumentException naming it otherwise. */
+    static MailAddress parseAddress(String text) {
         try {
             return dev.petrel.protocol.PathParser.parse("<" + text.strip() + ">", false, true).address();
         } catch (dev.petrel.protocol.AddressSyntaxException | RuntimeException e) {

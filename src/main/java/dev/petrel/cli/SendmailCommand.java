@@ -107,9 +107,9 @@ final class SendmailCommand implements Callable<Integer> {
         MailAddress from;
         List<Recipient> rcpts = new ArrayList<>();
         try {
-            from = sender != null && sender.isEmpty() ? null : address(sender != null ? sender : System.getProperty("user.name", "nobody")
+            from = sender != null && sender.isEmpty() ? null : Petrel.parseAddress(sender != null ? sender : System.getProperty("user.name", "nobody")
                     + "@" + cfg.server().hostname());
-            for (String r : to) rcpts.add(Recipient.of(address(r)));
+            for (String r : to) rcpts.add(Recipient.of(Petrel.parseAddress(r)));
         } catch (IllegalArgumentException e) {
             err.println("sendmail: " + e.getMessage());
             return EX_USAGE;
@@ -139,14 +139,6 @@ final class SendmailCommand implements Callable<Integer> {
             return a.getAddress().isAnyLocalAddress() ? new InetSocketAddress(InetAddress.getLoopbackAddress(), a.getPort()) : a;
         }
         return null;
-    }
-
-    private static MailAddress address(String text) {
-        try {
-            return dev.petrel.protocol.PathParser.parse("<" + text.strip() + ">", false, true).address();
-        } catch (dev.petrel.protocol.AddressSyntaxException | RuntimeException e) {
-            throw new IllegalArgumentException("not a mail address: " + text);
-        }
     }
 
     /** The message as read: CRLF line ends, header fields apart from the body. */
