@@ -1,5 +1,6 @@
 package dev.petrel.admin;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.petrel.io.DurableFiles;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -39,7 +40,9 @@ import java.util.concurrent.Executors;
  *
  * <p>Routes (all need {@code Authorization: Bearer <token>}, else 401): {@code GET /queue},
  * {@code GET /queue/{id}}, {@code POST /queue/flush}, {@code POST /queue/{id}/flush|hold|release|bounce},
- * {@code DELETE /queue/{id}}. Answers are JSON; errors are {@code {"error": "..."}}. GET never
+ * {@code DELETE /queue/{id}}. Answers are JSON; errors are {@code {"error": "..."}}. And
+ * {@code GET /metrics}, the Prometheus text format, which needs no token: counts are all it shows,
+ * and the endpoint is on loopback only, for a local agent to scrape. GET never
  * changes state. Handlers run on virtual threads; each is a few lines over {@link QueueControl}
  * so that moving to another HTTP server later only replaces the dispatch.
  */
@@ -57,6 +60,7 @@ public final class AdminServer implements AutoCloseable {
     private ExecutorService executor;
     private byte[] expectedAuthorization;
     private boolean stopped;
+    private volatile PrometheusMeterRegistry metrics;
 
     /**
      * @param config  the [admin] section; its address must be loopback (port 0 picks a free port)
@@ -67,6 +71,12 @@ public final class AdminServer implements AutoCloseable {
         this.configured = Objects.requireNonNull(config, "config").address();
         this.queue = Objects.requireNonNull(queue, "queue");
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** Serves {@code registry} at {@code GET /metrics}. */
+    public AdminServer withMetrics(PrometheusMeterRegistry registry) {
+        this.metrics = registry;
+        return this;
     }
 
     /** The same, taking the [admin] section from a whole config. */
@@ -136,6 +146,10 @@ public final class AdminServer implements AutoCloseable {
     // ---- dispatch ----
 
     private void handle(HttpExchange exchange) throws IOException {
+        if (metrics != null && exchange.getRequestURI().getRawPath().equals("/metrics")) {
+            serveMetrics(exchange);
+            return;
+        }
         try (exchange) {
             Reply reply;
             try {
@@ -147,6 +161,20 @@ public final class AdminServer implements AutoCloseable {
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             }
             send(exchange, reply);
+        }
+    }
+
+    private void serveMetrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!exchange.getRequestMethod().equals("GET")) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.petrel.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import dev.petrel.admin.AdminServer;
 import dev.petrel.auth.UserStore;
 import dev.petrel.config.PetrelConfig;
@@ -126,7 +128,10 @@ public final class Petrel implements AutoCloseable {
                 Clock.systemUTC(), scheduler == null ? CommitListener.NONE : scheduler, dns, faults,
                 captured == null ? null : directCapture(captured, capture));
         listeners.set(smtp);
-        this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        smtp.bindTo(metrics);
+        if (scheduler != null) scheduler.bindTo(metrics);
+        this.admin = new AdminServer(config, scheduler == null ? new StaticQueue(spool) : scheduler, dataDir).withMetrics(metrics);
     }
 
     /** The JDK's trust store (cacerts). */
@@ -261,6 +266,10 @@ public final class Petrel implements AutoCloseable {
     }
 
     /** The capture inbox's HTTP server (web UI and API), or null when [capture] is off. */
+    public AdminServer admin() {
+        return admin;
+    }
+
     public InboxServer inboxServer() {
         return inboxServer;
     }

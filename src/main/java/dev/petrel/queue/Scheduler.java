@@ -1,5 +1,9 @@
 package dev.petrel.queue;
 
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
 import dev.petrel.config.PetrelConfig;
 import dev.petrel.delivery.Delivery;
 import dev.petrel.delivery.Route;
@@ -45,13 +49,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: one platform thread decides when messages are due; delivery jobs run on virtual
  * threads; each {@link QueuedMessage} is guarded by its own monitor.
  */
-public final class Scheduler implements QueueControl, CommitListener, AutoCloseable {
+public final class Scheduler implements QueueControl, CommitListener, AutoCloseable, MeterBinder {
     private static final Logger log = LoggerFactory.getLogger("petrel.queue");
 
     private final Spool spool;
     private final Router router;
     private final TransportSelector transports;
     private final Notices notices;
+    /** Until {@link #bindTo}: an empty composite, whose meters count nothing. */
+    private volatile MeterRegistry metrics = new CompositeMeterRegistry();
     private final PetrelConfig.Queue config;
     private final Clock clock;
     private final Map<QueueId, QueuedMessage> messages = new ConcurrentHashMap<>();
@@ -393,12 +399,20 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
         log.info("{}: removed", q.id);
     }
 
+    /** Metrics: petrel.queue.messages (gauge) and petrel.delivery.attempts{status} (counter). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("petrel.queue.messages", this, Scheduler::size).description("messages in the queue").register(registry);
+        metrics = registry;
+    }
+
     private void logAttempt(QueuedMessage q, DeliveryStatus s, Instant now) {
         String status = switch (s.outcome()) {
             case DELIVERED -> "sent";
             case TEMPORARY_FAILURE -> "deferred";
             case PERMANENT_FAILURE -> "bounced";
         };
+        metrics.counter("petrel.delivery.attempts", "status", status).increment();
         double delay = Duration.between(q.arrival(), now).toMillis() / 1000.0;
         log.info("{}: to=<{}>, relay={}, {}delay={}, dsn={}, status={} ({})", q.id, s.recipient(), s.relay(),
                 s.mtaSts() == null ? "" : "mta-sts=" + s.mtaSts() + ", ",

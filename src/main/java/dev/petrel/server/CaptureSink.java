@@ -20,11 +20,14 @@ final class CaptureSink implements IntakeSink {
 
     private final String id = QueueId.generate(System.currentTimeMillis()).value();
     private final DirectCapture capture;
+    private final java.util.function.Consumer<Envelope> onStored;
     private final ByteArrayOutputStream content = new ByteArrayOutputStream(8192);
     private Envelope envelope;
 
-    CaptureSink(DirectCapture capture, Envelope envelope) {
+    /** @param onStored told of each message once it is stored (for the metrics) */
+    CaptureSink(DirectCapture capture, Envelope envelope, java.util.function.Consumer<Envelope> onStored) {
         this.capture = capture;
+        this.onStored = onStored;
         this.envelope = envelope;
     }
 
@@ -53,6 +56,7 @@ final class CaptureSink implements IntakeSink {
     @Override
     public void commit() throws IOException {
         String stored = capture.store(envelope, content.toByteArray());
+        onStored.accept(envelope);
         log.info("{}: client={}, from=<{}>, size={}, nrcpt={}, {}", id, ReceivedHeader.addressLiteral(envelope.client()),
                 envelope.senderText(), content.size(), envelope.recipients().size(), stored);
     }

@@ -1,5 +1,7 @@
 package dev.petrel.server;
 
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.petrel.dns.Resolver;
 import dev.petrel.message.ClientText;
 import dev.petrel.message.Envelope;
@@ -63,6 +65,8 @@ final class IntakeHandler implements SessionHandler {
     /** Sessions whose messages are quarantined, with the reason; removed when the session closes. */
     private final Map<String, String> quarantined = new java.util.concurrent.ConcurrentHashMap<>();
     private final Resolver heloDns;
+    /** Until the server is bound to a registry: an empty composite, whose meters count nothing. */
+    private volatile MeterRegistry metrics = new CompositeMeterRegistry();
 
     /**
      * @param dnsbl         the block lists to check, or null for none
@@ -249,7 +253,7 @@ final class IntakeHandler implements SessionHandler {
         if (quarantine != null) envelope = envelope.withQuarantine(quarantine);
         AuthenticatingSink.Work work = mailAuthWork(session);
         if (capture != null && capture.takesAll(envelope)) {
-            CaptureSink sink = new CaptureSink(capture, envelope);
+            CaptureSink sink = new CaptureSink(capture, envelope, stored -> countAccepted(stored, "inbox"));
             return work == null ? sink : new AuthenticatingSink(sink, work, v -> reply(session, v));
         }
         SpoolWriter writer;
@@ -259,7 +263,10 @@ final class IntakeHandler implements SessionHandler {
             log.error("spool full: {}", e.getMessage());
             throw new StorageFullException(e.getMessage(), e);
         }
-        SpoolSink sink = new SpoolSink(writer, envelope, listener);
+        SpoolSink sink = new SpoolSink(writer, envelope, (id, committed, size) -> {
+            listener.committed(id, committed, size);
+            countAccepted(committed, "queue");
+        });
         return work == null ? sink : new AuthenticatingSink(sink, work, v -> reply(session, v));
     }
 
@@ -276,10 +283,20 @@ final class IntakeHandler implements SessionHandler {
                 mailAuth.forwarders()) : null;
     }
 
+    void bindMetrics(MeterRegistry registry) {
+        metrics = registry;
+    }
+
+    /** petrel.smtp.messages{listener, to}: a message accepted (to the queue or the capture inbox). */
+    private void countAccepted(Envelope envelope, String to) {
+        metrics.counter("petrel.smtp.messages", "listener", envelope.listener(), "to", to).increment();
+    }
+
     @Override
     public void rejected(SessionView session, String command, Reply reply) {
         // Refusals that no policy rule made come from the protocol itself (syntax, sequence, limits).
         String rule = lastRule.remove(session.sessionId());
+        metrics.counter("petrel.smtp.refusals", "rule", rule == null ? "protocol" : rule).increment();
         log.info("{}: reject: {} from {}: {}; rule={}", session.sessionId(), command,
                 ReceivedHeader.addressLiteral(session.clientAddress()), reply, rule == null ? "protocol" : rule);
     }

@@ -1,5 +1,8 @@
 package dev.petrel.server;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
 import dev.petrel.config.PetrelConfig.ListenerMode;
 import dev.petrel.config.PetrelConfig.TlsMode;
 import dev.petrel.config.PetrelConfig;
@@ -58,7 +61,7 @@ import javax.net.ssl.SSLContext;
  * in use fails the start, not a later accept); {@link #close()} stops accepting and drops open
  * connections, whose unfinished messages are discarded (they were never acknowledged).
  */
-public final class SmtpServer implements AutoCloseable {
+public final class SmtpServer implements AutoCloseable, MeterBinder {
     private static final Logger log = LoggerFactory.getLogger("petrel.smtpd");
     /** A large accept backlog: OpenSMTPD's 5 collapses under bursts of new connections. */
     private static final int BACKLOG = 4096;
@@ -239,6 +242,17 @@ public final class SmtpServer implements AutoCloseable {
         } catch (SocketException e) {
             return false;
         }
+    }
+
+    /**
+     * Metrics: petrel.smtp.connections (gauge), petrel.smtp.messages{listener, to} and
+     * petrel.smtp.refusals{rule} (counters).
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("petrel.smtp.connections", limiter, ConnectionLimiter::open).description("open SMTP connections")
+                .register(registry);
+        handler.bindMetrics(registry);
     }
 
     /** The server's TLS context ([tls], or the generated certificate), made on first use. */
