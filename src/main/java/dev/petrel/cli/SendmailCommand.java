@@ -36,8 +36,8 @@ import java.util.concurrent.Callable;
  * send-email) call with a message on standard input. The message goes to the running Petrel over
  * SMTP on its first mx listener, so it meets the same policy and DKIM signing as any other; from
  * loopback it may relay as a trusted network (the default [relay] trusted_networks). Exit codes
- * follow sendmail's (sysexits.h): 0 accepted, 64 usage, 65 bad message, 67 a recipient refused,
- * 75 try again later.
+ * follow sendmail's (sysexits.h): 0 accepted, 64 usage, 65 bad message, 67 a recipient unknown,
+ * 69 refused for another reason, 74 standard input unreadable, 75 try again later.
  */
 @Command(name = "sendmail", mixinStandardHelpOptions = true,
         description = "Send the message on standard input through the running Petrel, as sendmail does: "
@@ -47,6 +47,8 @@ final class SendmailCommand implements Callable<Integer> {
     static final int EX_USAGE = 64;
     static final int EX_DATAERR = 65;
     static final int EX_NOUSER = 67;
+    static final int EX_UNAVAILABLE = 69;
+    static final int EX_IOERR = 74;
     static final int EX_TEMPFAIL = 75;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The TOML config of the running Petrel (default: the embedded defaults).")
@@ -68,7 +70,7 @@ final class SendmailCommand implements Callable<Integer> {
     PrintStream err = System.err;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PetrelConfig cfg;
         try {
             cfg = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
@@ -82,7 +84,13 @@ final class SendmailCommand implements Callable<Integer> {
             return EX_USAGE;
         }
         long max = cfg.smtp().maxMessageSize();
-        byte[] raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        byte[] raw;
+        try {
+            raw = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (IOException e) {
+            err.println("sendmail: cannot read the message from standard input: " + e.getMessage());
+            return EX_IOERR;
+        }
         if (raw.length > max) {
             err.println("sendmail: the message is larger than smtp.max_message_size (" + max + " bytes)");
             return EX_DATAERR;
@@ -125,7 +133,8 @@ final class SendmailCommand implements Callable<Integer> {
         for (DeliveryStatus s : statuses) {
             if (s.outcome() == DeliveryStatus.Outcome.DELIVERED) continue;
             err.println("sendmail: <" + s.recipient() + ">: " + s.reply());
-            int c = s.outcome() == DeliveryStatus.Outcome.PERMANENT_FAILURE ? EX_NOUSER : EX_TEMPFAIL;
+            int c = s.outcome() == DeliveryStatus.Outcome.TEMPORARY_FAILURE ? EX_TEMPFAIL
+                    : s.dsn().startsWith("5.1.") ? EX_NOUSER : EX_UNAVAILABLE; // 5.1.x: a bad or unknown address
             code = code == EX_TEMPFAIL ? code : c; // a temporary failure wins: trying again may deliver all
         }
         return code;

@@ -25,6 +25,7 @@ final class CaptureBinder {
         List<String> domains = new ArrayList<>();
         for (String domain : s.strings("domains", d.domains())) {
             String clean = domain.strip().toLowerCase(Locale.ROOT);
+            if (clean.endsWith(".")) clean = clean.substring(0, clean.length() - 1); // as recipients' domains are compared
             String bare = clean.startsWith(".") ? clean.substring(1) : clean;
             if (!clean.equals("*") && !(ConfigBinder.HOSTNAME.matcher(bare).matches() && bare.indexOf('.') > 0)) {
                 s.invalid("domains", s.take("domains"), "is not valid: \"" + domain + "\" is not a domain; use \"*\" for all mail, "

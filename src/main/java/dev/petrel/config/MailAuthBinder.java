@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.petrel.config.PetrelConfig.DkimKey;
 import dev.petrel.config.PetrelConfig.DmarcAction;
 import dev.petrel.config.PetrelConfig.MailAuth;
+import dev.petrel.mailauth.dkim.DkimSignature;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,8 @@ final class MailAuthBinder {
         List<String> sealers = new ArrayList<>();
         for (String sealer : s.strings("trusted_arc_sealers", List.of())) {
             String domain = sealer.strip().toLowerCase(Locale.ROOT);
-            if (!ConfigBinder.HOSTNAME.matcher(domain).matches() || !domain.contains(".")) {
+            // The rule ARC-Seal d= is read with, so a listed sealer can always match one.
+            if (!DkimSignature.validDomain(domain) || !domain.contains(".")) {
                 s.problem("trusted_arc_sealers", "\"" + sealer + "\" is not a domain; list the d= domains of ARC sealers you trust, "
                         + "such as [\"lists.example.org\"]");
                 continue;

@@ -135,6 +135,8 @@ public final class Replies {
     }
 
     // [limits]
+    /** A client that reached a PROXY protocol listener directly, not through a listed load balancer. */
+    public static final Reply NOT_A_LOAD_BALANCER = Reply.of(554, "5.7.1", "Connections to this port must come through the load balancer");
     public static final Reply TOO_MANY_COMMANDS = Reply.of(421, "4.7.0", "Too many commands, closing connection");
     public static final Reply PIPELINING_VIOLATION = Reply.of(554, "5.5.0", "Error: SMTP protocol synchronization");
     public static final Reply DATA_RATE_TOO_LOW = Reply.of(421, "4.4.2", "Data rate too low, closing connection");

@@ -272,8 +272,11 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
                 logAttempt(q, s, now);
             }
             q.jobsInFlight--;
-            boolean allDeliveredNow = q.jobsInFlight == 0 && q.finished() && q.inState(State.FAILED).isEmpty();
-            // Fast path: when everyone has it, removing the message is the whole record.
+            // Fast path: when everyone has it and nobody is owed a success notice, removing the
+            // message is the whole record. A notice still to queue needs the deliveries on disk
+            // first, or a failure to queue it would leave a message that a restart delivers again.
+            boolean allDeliveredNow = q.jobsInFlight == 0 && q.finished() && q.inState(State.FAILED).isEmpty()
+                    && q.successUnreported().isEmpty();
             if (!allDeliveredNow && !appendStatus(q, lines)) return;
             if (q.jobsInFlight == 0) finishRound(q);
         }
@@ -282,7 +285,8 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
     /** After the last job of a round: bounce, then remove, or warn and reschedule. Monitor held. */
     private void finishRound(QueuedMessage q) {
         Instant now = clock.instant();
-        if (!q.finished() && !now.isBefore(q.arrival().plus(config.maxAge()))) expire(q, now);
+        // The expiry must be on disk before its bounce is queued.
+        if (!q.finished() && !now.isBefore(q.arrival().plus(config.maxAge())) && !expire(q, now)) return;
         // As Postfix's queue manager does after every round: recipients that failed for good are
         // reported now, not days later when the last deferred recipient is done.
         List<Integer> failed = q.failedUnreported();
@@ -313,7 +317,7 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
     }
 
     /** RFC 5321 4.5.4.1: give up after the maximum age; the last temporary error becomes final. */
-    private void expire(QueuedMessage q, Instant now) {
+    private boolean expire(QueuedMessage q, Instant now) {
         List<String> lines = new ArrayList<>();
         for (int i : q.unfinished()) {
             DeliveryStatus last = q.last[i];
@@ -329,7 +333,7 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
             lines.add(StatusRecord.outcome(i, now, s));
             logAttempt(q, s, now);
         }
-        appendStatus(q, lines);
+        return appendStatus(q, lines);
     }
 
     private static String human(Duration d) {
@@ -347,6 +351,7 @@ public final class Scheduler implements QueueControl, CommitListener, AutoClosea
 
     /** Builds and queues a bounce or delay notice; true when done (or when none was due). */
     private boolean queueNotice(QueuedMessage q, Notices.Kind kind, List<Integer> indexes, Instant now) {
+        if (q.envelope.hasNullSender()) return true; // a notice about a notice is never sent: no need to read the content
         try {
             byte[] content = spool.read(q.id).content();
             List<Notices.Entry> entries = indexes.stream()

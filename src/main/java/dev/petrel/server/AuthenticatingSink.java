@@ -112,15 +112,15 @@ final class AuthenticatingSink implements MessageSink {
         if (!(outcome.dmarc() instanceof DmarcResult.Fail fail)) return Optional.empty();
         DmarcPolicy disposition = fail.policy().disposition();
         String domain = fail.policy().policyDomain();
-        Optional<String> vouched = disposition == DmarcPolicy.NONE ? Optional.empty()
-                : work.forwarders().vouchFor(outcome.arc(), outcome.message());
+        boolean reject = disposition == DmarcPolicy.REJECT && work.dmarcAction() == DmarcAction.POLICY;
+        boolean quarantine = !reject && disposition != DmarcPolicy.NONE && work.dmarcAction() != DmarcAction.NONE;
+        if (!reject && !quarantine) return Optional.empty();
+        Optional<String> vouched = work.forwarders().vouchFor(outcome.arc(), outcome.message());
         if (vouched.isPresent()) {
             log.info("{}: DMARC policy of {} ({}) not applied: {} (RFC 8617 7.2); rule=dmarc-arc-override", id(), domain,
                     disposition.name().toLowerCase(java.util.Locale.ROOT), vouched.get());
             return Optional.empty();
         }
-        boolean reject = disposition == DmarcPolicy.REJECT && work.dmarcAction() == DmarcAction.POLICY;
-        boolean quarantine = !reject && disposition != DmarcPolicy.NONE && work.dmarcAction() != DmarcAction.NONE;
         if (reject) {
             return refuse.apply(new Verdict.Reject(550, "5.7.1", "Message rejected by the DMARC policy of " + domain
                     + " (neither SPF nor DKIM passed aligned with " + fail.fromDomain() + ")", "dmarc"));
@@ -151,7 +151,6 @@ final class AuthenticatingSink implements MessageSink {
         target.abort();
     }
 
-    /** The signing fields for the log; ARC-Authentication-Results has no key to name. */
     /** The signing fields for the log; ARC-Authentication-Results has no key to name. */
     private static String describe(List<MailMessage.HeaderField> fields) {
         return fields.stream().filter(f -> !f.is("ARC-Authentication-Results")).map(f -> {

@@ -55,7 +55,14 @@ final class CaptureSink implements IntakeSink {
 
     @Override
     public void commit() throws IOException {
-        String stored = capture.store(envelope, content.toByteArray());
+        String stored;
+        try {
+            stored = capture.store(envelope, content.toByteArray());
+        } catch (RuntimeException e) {
+            // A bug or a malformed message must not end the session: the client gets 451 4.3.0 and may retry.
+            log.error("{}: capture failed: {}", id, e.toString(), e);
+            throw new IOException("capture failed: " + e.getMessage(), e);
+        }
         onStored.accept(envelope);
         log.info("{}: client={}, from=<{}>, size={}, nrcpt={}, {}", id, ReceivedHeader.addressLiteral(envelope.client()),
                 envelope.senderText(), content.size(), envelope.recipients().size(), stored);

@@ -1,10 +1,11 @@
 package dev.petrel.server;
 
+import dev.petrel.message.IpLiteral;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
@@ -92,17 +93,16 @@ final class ProxyHeader {
         return b;
     }
 
-    /** A numeric address of the expected length; never a name lookup. */
+    /** A numeric address of the expected length (never a name lookup: {@link IpLiteral}). */
     private static InetAddress literal(String text, int bytes) throws InvalidException {
-        boolean numeric = bytes == 4 ? text.matches("\\d{1,3}(\\.\\d{1,3}){3}") : text.matches("[0-9A-Fa-f:.]+") && text.contains(":");
-        if (!numeric) throw new InvalidException("'" + text + "' is not an IPv" + (bytes == 4 ? "4" : "6") + " address");
+        InetAddress a;
         try {
-            InetAddress a = InetAddress.getByName(text); // numeric: parsed, not looked up
-            if (a.getAddress().length != bytes) throw new InvalidException("'" + text + "' is not of the named family");
-            return a;
-        } catch (UnknownHostException e) {
-            throw new InvalidException("'" + text + "' is not an address");
+            a = IpLiteral.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidException("'" + text + "' is not an IPv" + (bytes == 4 ? "4" : "6") + " address");
         }
+        if (a.getAddress().length != bytes) throw new InvalidException("'" + text + "' is not an IPv" + (bytes == 4 ? "4" : "6") + " address");
+        return a;
     }
 
     private static int port(String text) throws InvalidException {

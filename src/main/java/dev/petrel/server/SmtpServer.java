@@ -281,7 +281,7 @@ public final class SmtpServer implements AutoCloseable, MeterBinder {
             } else if (l.proxyFrom().stream().noneMatch(n -> n.contains(peer.getAddress()))) {
                 // Only the listed load balancers may name a client; anyone else could claim to be trusted.
                 log.warn("{}: connection from {} refused: not in proxy_from", lc.name(), ReceivedHeader.addressLiteral(peer.getAddress()));
-                closeQuietly(s);
+                Thread.ofVirtual().start(() -> Connection.refuse(s, Replies.NOT_A_LOAD_BALANCER));
             } else {
                 Thread.ofVirtual().start(() -> {
                     InetSocketAddress client = proxiedClient(s, peer, lc);

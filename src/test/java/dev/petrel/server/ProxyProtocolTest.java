@@ -95,7 +95,9 @@ class ProxyProtocolTest {
                 direct.bind(new InetSocketAddress("127.0.0.2", 0));
                 direct.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.mxPort()));
                 direct.setSoTimeout(10_000);
-                assertThat(direct.getInputStream().read()).as("not in proxy_from: closed without a greeting").isEqualTo(-1);
+                assertThat(new String(direct.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                        .as("not in proxy_from: refused, then closed")
+                        .isEqualTo("554 5.7.1 Connections to this port must come through the load balancer\r\n");
             }
             try (Socket noHeader = new Socket(InetAddress.getLoopbackAddress(), server.mxPort())) {
                 noHeader.setSoTimeout(10_000);

@@ -19,6 +19,7 @@ import dev.petrel.message.Recipient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 
 /**
@@ -57,7 +58,9 @@ public final class CaptureTransport implements Transport {
         for (Recipient r : delivery.recipients()) {
             byInbox.computeIfAbsent(rules.inboxFor(envelope, message, r.address()), k -> new ArrayList<>()).add(r);
         }
-        Map<Recipient, DeliveryStatus> statuses = new LinkedHashMap<>();
+        // Every inbox's copy is queued before any is awaited, so they share one group commit
+        // instead of waiting for one fsync each.
+        Map<String, CompletableFuture<MessageSummary>> pending = new LinkedHashMap<>();
         for (Map.Entry<String, List<Recipient>> e : byInbox.entrySet()) {
             List<String> rcpts = e.getValue().stream().map(r -> r.address().toString()).toList();
             Envelope.TlsInfo tls = envelope.tls();
@@ -65,14 +68,23 @@ public final class CaptureTransport implements Transport {
                     envelope.client().getHostAddress(), envelope.helo(), tls == null ? null : tls.protocol(),
                     tls == null ? null : tls.cipherSuite(), envelope.listener(), envelope.receivedAt(), auth);
             try {
-                MessageSummary stored = store.store(new CapturedMessage(e.getKey(), delivery.content(), facts));
+                pending.put(e.getKey(), store.storeAsync(new CapturedMessage(e.getKey(), delivery.content(), facts)));
+            } catch (RuntimeException ex) {
+                pending.put(e.getKey(), CompletableFuture.failedFuture(ex));
+            }
+        }
+        Map<Recipient, DeliveryStatus> statuses = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Recipient>> e : byInbox.entrySet()) {
+            try {
+                MessageSummary stored = pending.get(e.getKey()).join();
                 for (Recipient r : e.getValue()) {
                     statuses.put(r, new DeliveryStatus(r.address(), DeliveryStatus.Outcome.DELIVERED, "2.0.0",
                             "captured as " + stored.id() + " in inbox " + e.getKey(), RELAY, false));
                 }
             } catch (RuntimeException ex) {
+                Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null ? ex.getCause() : ex;
                 for (Recipient r : e.getValue()) {
-                    statuses.put(r, DeliveryStatus.temporary(r.address(), "4.3.0", "capture inbox failed: " + ex.getMessage(), RELAY));
+                    statuses.put(r, DeliveryStatus.temporary(r.address(), "4.3.0", "capture inbox failed: " + cause.getMessage(), RELAY));
                 }
             }
         }
@@ -84,16 +96,26 @@ public final class CaptureTransport implements Transport {
                 .filter(f -> authservId.equalsIgnoreCase(AuthenticationResults.authservIdOf(f.value())))
                 .map(MailMessage.HeaderField::value).findFirst().orElse(null);
         List<String> dkim = List.of();
-        if (signatures != null && !message.headers("DKIM-Signature").isEmpty()) {
+        // Inbound mail was judged at DATA and carries our field: its dkim= results are the facts, so
+        // the signatures are not verified (and their keys not looked up) a second time. Only mail
+        // without our field (ours, signed on the way out) is verified here.
+        boolean verify = results == null && signatures != null;
+        if (verify && !message.headers("DKIM-Signature").isEmpty()) {
             dkim = signatures.verify(message).stream().map(CaptureTransport::describe).toList();
         }
         String spf = null;
         String dmarc = null;
         if (results != null) {
-            for (AuthenticationResults.Result r : AuthenticationResults.parse(results).results()) {
+            List<AuthenticationResults.Result> recorded;
+            try {
+                recorded = AuthenticationResults.parse(results).results();
+            } catch (IllegalArgumentException e) {
+                recorded = List.of(); // a malformed field naming us was not written by us: keep it as text only
+            }
+            for (AuthenticationResults.Result r : recorded) {
                 if (r.method().equals("spf") && spf == null) spf = r.result();
                 if (r.method().equals("dmarc") && dmarc == null) dmarc = r.result();
-                if (r.method().equals("dkim") && signatures == null) dkim = append(dkim, r.result() + " (d=" + r.property("header", "d") + ")");
+                if (r.method().equals("dkim")) dkim = append(dkim, r.result() + " (d=" + r.property("header", "d") + ")");
             }
         }
         return new AuthenticationFacts(results, dkim, spf, dmarc);

@@ -38,8 +38,18 @@ public final class PolicyCache {
     /** Only domains that have a policy: most domains have none, and remembering that for each would grow without bound. */
     private final Map<String, CachedPolicy> byDomain = new ConcurrentHashMap<>();
 
+    /** Names of the policy files on disk, listed once: most domains have none, and asking costs no disk access. */
+    private final java.util.Set<String> onDisk = ConcurrentHashMap.newKeySet();
+
     public PolicyCache(Path dir) {
         this.dir = dir;
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                files.map(p -> p.getFileName().toString()).filter(n -> key(n) != null).forEach(onDisk::add);
+            } catch (IOException e) {
+                log.warn("mta-sts: cannot list the policy cache {}: {}; cached policies are not used", dir, e.toString());
+            }
+        }
     }
 
     /** The cached policy of {@code domain}, expired or not; read from disk while not in memory. */
@@ -48,7 +58,8 @@ public final class PolicyCache {
         if (key == null) return Optional.empty();
         CachedPolicy known = byDomain.get(key);
         if (known != null) return Optional.of(known);
-        Optional<CachedPolicy> loaded = load(key); // a missing file costs one failed open, no memory
+        if (!onDisk.contains(key)) return Optional.empty();
+        Optional<CachedPolicy> loaded = load(key);
         loaded.ifPresent(p -> byDomain.putIfAbsent(key, p));
         return loaded;
     }
@@ -63,6 +74,7 @@ public final class PolicyCache {
         try {
             Files.createDirectories(dir);
             DurableFiles.replace(dir.resolve(key), format(policy).getBytes(StandardCharsets.UTF_8), null);
+            onDisk.add(key);
         } catch (IOException e) {
             log.warn("mta-sts: cannot save the policy of {} in {}: {}; it applies until restart", key, dir, e.toString());
         }

@@ -3,7 +3,6 @@ package dev.petrel.mailauth.arc;
 import dev.petrel.mailauth.AuthenticationResults;
 import dev.petrel.mailauth.MailMessage;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,9 +32,8 @@ public final class ArcHops {
 
     /** The dmarc= result of an ARC-Authentication-Results field ("i=N; authserv-id; ..."), or null. */
     private static String recordedDmarc(MailMessage.HeaderField field) {
-        String value = new String(field.raw(), StandardCharsets.ISO_8859_1);
-        value = value.substring(value.indexOf(':') + 1);
-        int semicolon = value.indexOf(';');
+        String value = field.value();
+        int semicolon = value.indexOf(';'); // after the i=N tag
         if (semicolon < 0) return null;
         try {
             for (AuthenticationResults.Result r : AuthenticationResults.parse(value.substring(semicolon + 1)).results()) {
