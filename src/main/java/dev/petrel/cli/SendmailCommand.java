@@ -153,7 +153,8 @@ final class SendmailCommand implements Callable<Integer> {
     /** The message as read: CRLF line ends, header fields apart from the body. */
     record Message(List<String> header, String body) {
         static Message of(byte[] raw, boolean ignoreDots) {
-            String text = new String(raw, StandardCharsets.UTF_8).replace("\r\n", "\n");
+            // ISO-8859-1 maps every byte to one char and back: 8-bit bodies in any charset pass through untouched.
+            String text = new String(raw, StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
             List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
             if (!lines.isEmpty() && lines.getLast().isEmpty()) lines.removeLast();
             if (!ignoreDots) {
@@ -199,7 +200,7 @@ final class SendmailCommand implements Callable<Integer> {
         }
 
         byte[] bytes() {
-            return (String.join("\r\n", header) + "\r\n\r\n" + body + (body.isEmpty() ? "" : "\r\n")).getBytes(StandardCharsets.UTF_8);
+            return (String.join("\r\n", header) + "\r\n\r\n" + body + (body.isEmpty() ? "" : "\r\n")).getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 }

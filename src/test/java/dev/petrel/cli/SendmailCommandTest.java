@@ -110,6 +110,26 @@ class SendmailCommandTest {
     }
 
     @Test
+    void eightBitBodiesPassThroughByteForByteWhateverTheirCharset() throws Exception {
+        byte[] latin1 = "Subject: caf\u00e9\n\nGr\u00fc\u00dfe\n".getBytes(StandardCharsets.ISO_8859_1);
+        SendmailCommand c = new SendmailCommand();
+        c.in = new java.io.ByteArrayInputStream(latin1);
+        c.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(new picocli.CommandLine(c).execute("--config", config.toString(), "-i", "ops@ops.example.net")).as(err.toString()).isZero();
+        byte[] stored = petrel.queued().getFirst().content();
+        assertThat(indexOf(stored, "\r\n\r\nGr\u00fc\u00dfe\r\n".getBytes(StandardCharsets.ISO_8859_1))).isPositive();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void aRefusedRecipientOrNoRecipientOrNoServerSaySoWithSendmailsExitCodes() throws Exception {
         assertThat(sendmail("Subject: x\n\nhi\n", "nobody@example.com")).as("an unknown local user is refused for good")
                 .isEqualTo(SendmailCommand.EX_NOUSER);
